@@ -1,0 +1,142 @@
+package io.lb4j.core;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.util.List;
+import java.util.Objects;
+import io.lb4j.core.internal.EndpointLists;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+/**
+ * The endpoints one selector chooses among, frozen for the selector's lifetime: each with its live
+ * {@link EndpointStats} and its effective weight (its configured weight, possibly lowered by slow
+ * start), plus the ticker and random source the algorithm must use.
+ *
+ * <p>Immutable and thread-safe (the stats it points to are live, thread-safe counters). Indexes are
+ * stable: index {@code i} names the same endpoint, stats and weight everywhere. Built by
+ * {@link LoadBalancer} on each membership or health change, or by hand with {@link #of(List)} to
+ * use a {@link Selector} directly.
+ */
+public final class Candidates {
+  private final List<Endpoint> endpoints;
+  private final EndpointStats[] stats;
+  private final int[] weights;
+  private final long totalWeight;
+  private final Ticker ticker;
+  private final RandomSource random;
+
+  private Candidates(
+      List<Endpoint> endpoints, EndpointStats[] stats, int[] weights, Ticker ticker, RandomSource random) {
+    this.endpoints = endpoints;
+    this.stats = stats;
+    this.weights = weights;
+    this.ticker = ticker;
+    this.random = random;
+    long sum = 0;
+    for (int weight : weights) {
+      sum += weight;
+    }
+    this.totalWeight = sum;
+  }
+
+  /**
+   * Candidates with fresh stats, each endpoint's own weight, the system ticker and a thread-local
+   * random source.
+   *
+   * @throws IllegalArgumentException if two endpoints share an id
+   */
+  public static Candidates of(List<Endpoint> endpoints) {
+    return of(endpoints, e -> EndpointStats.create(), Endpoint::weight, Ticker.systemTicker(),
+        RandomSource.threadLocal());
+  }
+
+  /**
+   * Candidates with stats and effective weights supplied per endpoint.
+   *
+   * @param statsFor the live stats of each endpoint (called once per endpoint)
+   * @param weightFor the effective weight of each endpoint, at least 1
+   * @throws IllegalArgumentException if two endpoints share an id or a weight is below 1
+   */
+  public static Candidates of(
+      List<Endpoint> endpoints,
+      Function<? super Endpoint, EndpointStats> statsFor,
+      ToIntFunction<? super Endpoint> weightFor,
+      Ticker ticker,
+      RandomSource random) {
+    List<Endpoint> list = EndpointLists.validated(endpoints);
+    Objects.requireNonNull(statsFor, "statsFor");
+    Objects.requireNonNull(weightFor, "weightFor");
+    EndpointStats[] stats = new EndpointStats[list.size()];
+    int[] weights = new int[list.size()];
+    for (int i = 0; i < list.size(); i++) {
+      Endpoint endpoint = list.get(i);
+      stats[i] = Objects.requireNonNull(statsFor.apply(endpoint), "stats for " + endpoint.id());
+      weights[i] = weightFor.applyAsInt(endpoint);
+      if (weights[i] < 1 || weights[i] > Endpoint.MAX_WEIGHT) {
+        throw new IllegalArgumentException("effective weight must be in [1, " + Endpoint.MAX_WEIGHT
+            + "], was " + weights[i] + " for endpoint " + endpoint.id());
+      }
+    }
+    return new Candidates(list, stats, weights, Objects.requireNonNull(ticker, "ticker"),
+        Objects.requireNonNull(random, "random"));
+  }
+
+  public int size() {
+    return weights.length;
+  }
+
+  public boolean isEmpty() {
+    return weights.length == 0;
+  }
+
+  public Endpoint endpoint(int index) {
+    return endpoints.get(index);
+  }
+
+  public EndpointStats stats(int index) {
+    return stats[index];
+  }
+
+  /** The effective weight of endpoint {@code index}: at least 1. */
+  public int weight(int index) {
+    return weights[index];
+  }
+
+  /** Sum of effective weights. */
+  public long totalWeight() {
+    return totalWeight;
+  }
+
+  /** Whether every effective weight is equal (weight-aware algorithms may take a faster path). */
+  public boolean hasUniformWeights() {
+    return weights.length == 0 || totalWeight == (long) weights[0] * weights.length;
+  }
+
+  /** The endpoints, in index order; unmodifiable. */
+  public List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  /** The index of the endpoint with {@code id}, or -1. O(n): not for the pick path. */
+  public int indexOf(String id) {
+    for (int i = 0; i < endpoints.size(); i++) {
+      if (endpoints.get(i).id().equals(id)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  public RandomSource random() {
+    return random;
+  }
+
+  @Override
+  public String toString() {
+    return "Candidates" + endpoints;
+  }
+}

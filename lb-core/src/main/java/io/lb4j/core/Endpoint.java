@@ -1,0 +1,123 @@
+package io.lb4j.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One instance of a service that calls can be sent to: an immutable value.
+ *
+ * <p>The {@code id} identifies the endpoint across server-list changes and across client processes
+ * (hash-based algorithms hash it), so it defaults to {@code host:port}. Two endpoints are equal when
+ * all their fields are equal.
+ *
+ * <p>Construction validates every field and fails with {@link IllegalArgumentException} naming the
+ * bad value, or {@link NullPointerException} naming a missing one. {@code zone} is never null: the
+ * empty string means "no zone". {@code metadata} is an unmodifiable copy.
+ *
+ * @param id unique within a server list; non-blank
+ * @param host host name or IP literal; non-blank
+ * @param port 1 to 65535
+ * @param weight relative share of traffic for weight-aware algorithms; at least 1
+ * @param zone locality label (for zone preference), or empty
+ * @param metadata free-form labels, e.g. a version or a canary flag
+ */
+public record Endpoint(
+    String id, String host, int port, int weight, String zone, Map<String, String> metadata) {
+
+  /** Upper bound on {@link #weight()}, so that weight sums over large fleets fit in an int. */
+  public static final int MAX_WEIGHT = 10_000;
+
+  public Endpoint {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(metadata, "metadata");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("host must not be blank, was '" + host + "'");
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException(
+          "port must be in [1, 65535], was " + port + " for host " + host);
+    }
+    if (id.isBlank()) {
+      throw new IllegalArgumentException("id must not be blank, was '" + id + "' for " + host + ":" + port);
+    }
+    if (weight < 1 || weight > MAX_WEIGHT) {
+      throw new IllegalArgumentException(
+          "weight must be in [1, " + MAX_WEIGHT + "], was " + weight + " for endpoint " + id);
+    }
+    metadata = Map.copyOf(metadata);
+  }
+
+  /** An endpoint with id {@code host:port}, weight 1, no zone and no metadata. */
+  public static Endpoint of(String host, int port) {
+    return builder(host, port).build();
+  }
+
+  /** A builder starting from {@code host:port}, weight 1, no zone, no metadata. */
+  public static Builder builder(String host, int port) {
+    return new Builder(host, port);
+  }
+
+  /** A builder holding this endpoint's values, to derive a changed copy. */
+  public Builder toBuilder() {
+    Builder builder = new Builder(host, port).id(id).weight(weight).zone(zone);
+    builder.metadata.putAll(metadata);
+    return builder;
+  }
+
+  /** {@code host:port}, the address calls are sent to. */
+  public String address() {
+    return host + ":" + port;
+  }
+
+  @Override
+  public String toString() {
+    return id.equals(address())
+        ? "Endpoint{" + id + ", weight=" + weight + (zone.isEmpty() ? "" : ", zone=" + zone) + "}"
+        : "Endpoint{" + id + " @ " + address() + ", weight=" + weight
+            + (zone.isEmpty() ? "" : ", zone=" + zone) + "}";
+  }
+
+  /** Builds an {@link Endpoint}; not thread-safe. Validation happens in {@link #build()}. */
+  public static final class Builder {
+    private final String host;
+    private final int port;
+    private String id;
+    private int weight = 1;
+    private String zone = "";
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+
+    private Builder(String host, int port) {
+      this.host = Objects.requireNonNull(host, "host");
+      this.port = port;
+    }
+
+    /** Overrides the default id {@code host:port}. */
+    public Builder id(String id) {
+      this.id = Objects.requireNonNull(id, "id");
+      return this;
+    }
+
+    public Builder weight(int weight) {
+      this.weight = weight;
+      return this;
+    }
+
+    /** The endpoint's locality (region, zone, rack); empty for none. */
+    public Builder zone(String zone) {
+      this.zone = Objects.requireNonNull(zone, "zone");
+      return this;
+    }
+
+    public Builder metadata(String key, String value) {
+      metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    public Endpoint build() {
+      return new Endpoint(id != null ? id : host + ":" + port, host, port, weight, zone, metadata);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.lb4j.core;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Live load of one endpoint: requests in flight, a peak-EWMA of latency, and success/failure
+ * counts. Load-aware algorithms read it on the pick path; {@link LoadBalancer} feeds it from
+ * {@link Pick#complete}. One instance lives as long as its endpoint stays in the server list, across
+ * selector rebuilds.
+ *
+ * <p>Thread-safe and lock-free: every method is a few atomic reads or CAS loops and allocates
+ * nothing.
+ *
+ * <p>Peak EWMA (Finagle, Linkerd): a latency above the current estimate replaces it at once (peaks
+ * are believed immediately); lower ones are averaged in with weight {@code 1 - exp(-Δt/τ)}, where
+ * Δt is the time since the previous observation and τ the decay time. Between observations the
+ * estimate decays toward zero with the same τ, so an endpoint that was slow once is tried again
+ * later rather than shunned forever.
+ */
+public final class EndpointStats {
+
+  /** Default decay time τ of the latency EWMA: Finagle's and Linkerd's value. */
+  public static final Duration DEFAULT_DECAY = Duration.ofSeconds(10);
+
+  private final Ticker ticker;
+  private final double decayNanos;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong successes = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong costBits = new AtomicLong(Double.doubleToRawLongBits(0.0));
+  private volatile long stampNanos;
+
+  private EndpointStats(Ticker ticker, Duration decay) {
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    Objects.requireNonNull(decay, "decay");
+    if (decay.isNegative() || decay.isZero()) {
+      throw new IllegalArgumentException("decay must be > 0, was " + decay);
+    }
+    this.decayNanos = decay.toNanos();
+    this.stampNanos = ticker.read();
+  }
+
+  /** Stats with the system ticker and {@link #DEFAULT_DECAY}. */
+  public static EndpointStats create() {
+    return new EndpointStats(Ticker.systemTicker(), DEFAULT_DECAY);
+  }
+
+  /**
+   * Stats reading time from {@code ticker}, with latency decay time {@code decay}.
+   *
+   * @throws IllegalArgumentException if {@code decay} is not positive
+   */
+  public static EndpointStats create(Ticker ticker, Duration decay) {
+    return new EndpointStats(ticker, decay);
+  }
+
+  /** Records that a request to this endpoint started. */
+  public void start() {
+    inFlight.incrementAndGet();
+  }
+
+  /**
+   * Records that a request started with {@link #start()} ended. In-flight never goes below zero,
+   * even if calls are unbalanced.
+   *
+   * @throws IllegalArgumentException if {@code latencyNanos} is negative
+   */
+  public void end(boolean success, long latencyNanos) {
+    if (latencyNanos < 0) {
+      throw new IllegalArgumentException("latencyNanos must be >= 0, was " + latencyNanos);
+    }
+    int current;
+    do {
+      current = inFlight.get();
+    } while (current > 0 && !inFlight.compareAndSet(current, current - 1));
+    (success ? successes : failures).incrementAndGet();
+    observeLatency(latencyNanos);
+  }
+
+  private void observeLatency(long latencyNanos) {
+    long now = ticker.read();
+    while (true) {
+      long bits = costBits.get();
+      double cost = Double.longBitsToDouble(bits);
+      double next;
+      if (latencyNanos > cost) {
+        next = latencyNanos;
+      } else {
+        double w = decayWeight(now);
+        next = cost * w + latencyNanos * (1 - w);
+      }
+      if (costBits.compareAndSet(bits, Double.doubleToRawLongBits(next))) {
+        // A racing observer may stamp a slightly older time; the EWMA only decays a bit less.
+        stampNanos = now;
+        return;
+      }
+    }
+  }
+
+  private double decayWeight(long now) {
+    long elapsed = Math.max(0, now - stampNanos);
+    return Math.exp(-elapsed / decayNanos);
+  }
+
+  /** Requests started and not yet ended. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** The peak-EWMA latency estimate in nanoseconds, decayed to now; 0 before any observation. */
+  public double latencyNanos() {
+    return Double.longBitsToDouble(costBits.get()) * decayWeight(ticker.read());
+  }
+
+  /**
+   * Finagle's peak-EWMA load: latency estimate × (in-flight + 1). An endpoint with no latency
+   * history but requests in flight gets a large penalty plus its in-flight count, so that new
+   * endpoints are probed without being flooded.
+   */
+  public double load() {
+    double latency = latencyNanos();
+    int pending = inFlight.get();
+    if (latency == 0.0 && pending > 0) {
+      return UNKNOWN_LATENCY_PENALTY + pending;
+    }
+    return latency * (pending + 1);
+  }
+
+  /** A load no measured endpoint reaches: 2^53 ns is about 104 days of latency. */
+  static final double UNKNOWN_LATENCY_PENALTY = 0x1.0p53;
+
+  /** Requests ended as successes since this endpoint joined. */
+  public long successes() {
+    return successes.get();
+  }
+
+  /** Requests ended as failures since this endpoint joined. */
+  public long failures() {
+    return failures.get();
+  }
+
+  @Override
+  public String toString() {
+    return "EndpointStats{inFlight=" + inFlight() + ", latencyNanos=" + (long) latencyNanos()
+        + ", successes=" + successes() + ", failures=" + failures() + "}";
+  }
+}

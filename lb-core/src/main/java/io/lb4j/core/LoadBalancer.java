@@ -1,0 +1,258 @@
+package io.lb4j.core;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.lb4j.core.NoEndpointAvailableException.Reason;
+import io.lb4j.core.ServerList.Subscription;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The facade most users hold: a {@link ServerList}, a {@link HealthTracker}, an {@link Algorithm}
+ * and per-endpoint {@link EndpointStats}, answering {@link #pick} for each attempt of each call.
+ *
+ * <p>Concurrency design: membership and health change rarely, picks happen constantly. The balancer
+ * keeps one immutable {@link Selector} per (membership, health) state in a volatile field. A change
+ * reported by the server list or the health tracker rebuilds it under a lock that only rebuilds
+ * take (one writer at a time, always from the latest membership and health, so concurrent changes
+ * coalesce correctly); a pick reads the field once and never waits. The first selector is built
+ * eagerly in {@link Builder#build()}. A change that leaves the eligible endpoints and their weights
+ * as they were publishes nothing. Stats live outside selectors, keyed by endpoint id, so an endpoint
+ * that stays keeps its in-flight count and latency history across rebuilds.
+ *
+ * <p>Thread-safe. {@link #pick} allocates only the returned {@link Pick} handle (and an exception
+ * when nothing can be picked). {@link #close()} stops listening to the server list and tracker.
+ */
+public final class LoadBalancer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
+  private static final PickContext NO_CONTEXT = PickContext.create();
+
+  private final String name;
+  private final Algorithm algorithm;
+  private final HealthTracker health;
+  private final Ticker ticker;
+  private final RandomSource random;
+  private final Duration latencyDecay;
+  private final Object rebuildLock = new Object();
+  private final Map<String, EndpointStats> statsById = new ConcurrentHashMap<>();
+
+  private volatile List<Endpoint> members = List.of();
+  private volatile Selector selector;
+  private final Subscription healthSubscription;
+  private final Subscription membershipSubscription;
+
+  private LoadBalancer(Builder builder) {
+    this.name = builder.name;
+    this.algorithm = builder.algorithm;
+    this.health = builder.health;
+    this.ticker = builder.ticker;
+    this.random = builder.random;
+    this.latencyDecay = builder.latencyDecay;
+    synchronized (rebuildLock) {
+      this.selector = algorithm.newSelector(candidatesOf(List.of()));
+    }
+    this.healthSubscription = health.subscribe(this::rebuild);
+    this.membershipSubscription = builder.serverList.subscribe(this::onMembership);
+  }
+
+  /** A builder for a balancer over {@code serverList}. */
+  public static Builder builder(ServerList serverList) {
+    return new Builder(serverList);
+  }
+
+  /**
+   * Picks an endpoint for one attempt and counts it in flight until {@link Pick#complete}.
+   *
+   * @throws NoEndpointAvailableException if the list is empty, no endpoint is healthy, or all
+   *     eligible ones are excluded by {@code context}
+   */
+  public Pick pick(PickContext context) {
+    Objects.requireNonNull(context, "context");
+    Selector current = selector;
+    Candidates candidates = current.candidates();
+    if (candidates.isEmpty()) {
+      throw nothingEligible();
+    }
+    int index = current.selectIndex(context);
+    EndpointStats stats = candidates.stats(index);
+    stats.start();
+    return new Pick(candidates.endpoint(index), stats, health, ticker);
+  }
+
+  /** Picks with no key, no session and nothing excluded; see {@link #pick(PickContext)}. */
+  public Pick pick() {
+    return pick(NO_CONTEXT);
+  }
+
+  private NoEndpointAvailableException nothingEligible() {
+    List<Endpoint> current = members;
+    if (current.isEmpty()) {
+      return new NoEndpointAvailableException(Reason.EMPTY_LIST,
+          "load balancer '" + name + "': the server list is empty");
+    }
+    return new NoEndpointAvailableException(Reason.ALL_UNHEALTHY,
+        "load balancer '" + name + "': none of " + current.size() + " endpoints is available");
+  }
+
+  /** The name given at build time, used in logs and errors. */
+  public String name() {
+    return name;
+  }
+
+  public Algorithm algorithm() {
+    return algorithm;
+  }
+
+  public HealthTracker healthTracker() {
+    return health;
+  }
+
+  /** The current members of the server list, healthy or not. */
+  public List<Endpoint> endpoints() {
+    return members;
+  }
+
+  /** The selector picks currently go through; its candidates are the eligible endpoints. */
+  public Selector selector() {
+    return selector;
+  }
+
+  /** The live stats of the member with {@code id}, if it is a member. */
+  public Optional<EndpointStats> stats(String id) {
+    return Optional.ofNullable(statsById.get(Objects.requireNonNull(id, "id")));
+  }
+
+  private void onMembership(List<Endpoint> next) {
+    synchronized (rebuildLock) {
+      Map<String, EndpointStats> kept = new HashMap<>(next.size() * 2);
+      for (Endpoint endpoint : next) {
+        EndpointStats stats = statsById.get(endpoint.id());
+        kept.put(endpoint.id(), stats != null ? stats : EndpointStats.create(ticker, latencyDecay));
+      }
+      statsById.putAll(kept);
+      statsById.keySet().retainAll(kept.keySet());
+      members = next;
+      health.updateMembership(next);
+      rebuildLocked();
+    }
+  }
+
+  private void rebuild() {
+    synchronized (rebuildLock) {
+      rebuildLocked();
+    }
+  }
+
+  private void rebuildLocked() {
+    Candidates next = candidatesOf(health.eligible(members));
+    Candidates previous = selector.candidates();
+    if (sameEndpointsAndWeights(previous, next)) {
+      return;
+    }
+    selector = algorithm.newSelector(next);
+    log.debug("load balancer '{}' rebuilt its {} selector over {} of {} endpoints",
+        name, algorithm.name(), next.size(), members.size());
+  }
+
+  private Candidates candidatesOf(List<Endpoint> eligible) {
+    return Candidates.of(eligible, endpoint -> statsById.get(endpoint.id()), health::effectiveWeight,
+        ticker, random);
+  }
+
+  private static boolean sameEndpointsAndWeights(Candidates a, Candidates b) {
+    if (a.size() != b.size() || !a.endpoints().equals(b.endpoints())) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.weight(i) != b.weight(i) || a.stats(i) != b.stats(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    membershipSubscription.close();
+    healthSubscription.close();
+  }
+
+  @Override
+  public String toString() {
+    return "LoadBalancer{" + name + ", " + algorithm.name() + ", " + selector.candidates().size()
+        + "/" + members.size() + " eligible}";
+  }
+
+  /** Configures a {@link LoadBalancer}; not thread-safe. Every setter validates at once. */
+  public static final class Builder {
+    private final ServerList serverList;
+    private String name = "default";
+    private Algorithm algorithm = Algorithms.roundRobin();
+    private HealthTracker health;
+    private Ticker ticker = Ticker.systemTicker();
+    private RandomSource random = RandomSource.threadLocal();
+    private Duration latencyDecay = EndpointStats.DEFAULT_DECAY;
+
+    private Builder(ServerList serverList) {
+      this.serverList = Objects.requireNonNull(serverList, "serverList");
+    }
+
+    /** Names the balancer in logs and errors, typically the service name. Default "default". */
+    public Builder name(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank, was '" + name + "'");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /** The algorithm; see {@link Algorithms}. Default round robin. */
+    public Builder algorithm(Algorithm algorithm) {
+      this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+      return this;
+    }
+
+    /** The health tracker; default a new {@link HealthTracker#create()}. Not shared with others. */
+    public Builder healthTracker(HealthTracker health) {
+      this.health = Objects.requireNonNull(health, "healthTracker");
+      return this;
+    }
+
+    /** The time source for latencies and stats; default the system ticker. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** The random source for randomized algorithms; default thread-local. */
+    public Builder random(RandomSource random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** Decay time of each endpoint's latency EWMA; default {@link EndpointStats#DEFAULT_DECAY}. */
+    public Builder latencyDecay(Duration decay) {
+      Objects.requireNonNull(decay, "latencyDecay");
+      if (decay.isNegative() || decay.isZero()) {
+        throw new IllegalArgumentException("latencyDecay must be > 0, was " + decay);
+      }
+      this.latencyDecay = decay;
+      return this;
+    }
+
+    /** Builds the balancer and its first selector. */
+    public LoadBalancer build() {
+      if (health == null) {
+        health = HealthTracker.create();
+      }
+      return new LoadBalancer(this);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.lb4j.core;
+
+import io.lb4j.core.internal.EndpointLists;
+import io.lb4j.core.internal.Listeners;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A {@link ServerList} changed in place by its owner: a service-registry watcher, a DNS poller, a
+ * test. Thread-safe: each change is atomic, and listeners see every change exactly once, in the
+ * order the changes were made, outside the lock that orders them.
+ *
+ * <p>Updates that leave the membership unchanged (adding nothing, removing an absent id, replacing
+ * with an equal list) publish nothing. Duplicate ids are rejected with an
+ * {@link IllegalArgumentException} naming the id; a rejected change changes nothing.
+ */
+public final class MutableServerList implements ServerList {
+
+  private final Object writeLock = new Object();
+  private final Listeners<List<Endpoint>> listeners = new Listeners<>("server list");
+  private volatile List<Endpoint> endpoints;
+
+  private MutableServerList(List<Endpoint> initial) {
+    this.endpoints = initial;
+  }
+
+  /** An empty list. */
+  public static MutableServerList create() {
+    return new MutableServerList(List.of());
+  }
+
+  /** A list holding {@code initial}; rejects duplicate ids. */
+  public static MutableServerList of(List<Endpoint> initial) {
+    return new MutableServerList(EndpointLists.validated(initial));
+  }
+
+  /** @see #of(List) */
+  public static MutableServerList of(Endpoint... initial) {
+    return of(List.of(initial));
+  }
+
+  @Override
+  public List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  @Override
+  public Subscription subscribe(Listener listener) {
+    Objects.requireNonNull(listener, "listener");
+    // Under the write lock so that no change slips between the replay and the registration.
+    synchronized (writeLock) {
+      return listeners.add(listener::onChange, endpoints);
+    }
+  }
+
+  /**
+   * Adds {@code endpoint}; returns false, publishing nothing, if an equal endpoint is present.
+   *
+   * @throws IllegalArgumentException if a different endpoint with the same id is present
+   */
+  public boolean add(Endpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    synchronized (writeLock) {
+      List<Endpoint> current = endpoints;
+      if (current.contains(endpoint)) {
+        return false;
+      }
+      List<Endpoint> next = new ArrayList<>(current.size() + 1);
+      next.addAll(current);
+      next.add(endpoint);
+      return publish(EndpointLists.validated(next));
+    }
+  }
+
+  /** Removes the endpoint with {@code id}; returns false, publishing nothing, if none has it. */
+  public boolean remove(String id) {
+    Objects.requireNonNull(id, "id");
+    synchronized (writeLock) {
+      List<Endpoint> current = endpoints;
+      List<Endpoint> next = new ArrayList<>(current.size());
+      for (Endpoint endpoint : current) {
+        if (!endpoint.id().equals(id)) {
+          next.add(endpoint);
+        }
+      }
+      return next.size() != current.size() && publish(List.copyOf(next));
+    }
+  }
+
+  /** Removes {@code endpoint}'s id; see {@link #remove(String)}. */
+  public boolean remove(Endpoint endpoint) {
+    return remove(Objects.requireNonNull(endpoint, "endpoint").id());
+  }
+
+  /**
+   * Replaces the whole membership atomically; returns false, publishing nothing, if the new list
+   * equals the current one.
+   *
+   * @throws IllegalArgumentException if two endpoints share an id
+   */
+  public boolean replaceAll(List<Endpoint> next) {
+    List<Endpoint> validated = EndpointLists.validated(next);
+    synchronized (writeLock) {
+      return !validated.equals(endpoints) && publish(validated);
+    }
+  }
+
+  private boolean publish(List<Endpoint> next) {
+    endpoints = next;
+    listeners.publish(next);
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "MutableServerList" + endpoints;
+  }
+}
