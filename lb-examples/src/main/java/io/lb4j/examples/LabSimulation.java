@@ -1,0 +1,92 @@
+package io.lb4j.examples;
+
+import io.lb4j.core.Algorithm;
+import io.lb4j.core.Endpoint;
+import io.lb4j.core.LoadBalancer;
+import io.lb4j.core.Pick;
+import io.lb4j.core.PickContext;
+import io.lb4j.core.RandomSource;
+import io.lb4j.core.ServerList;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A deterministic discrete-event simulation of one fleet under one request stream, run once per
+ * algorithm through a real {@link LoadBalancer}.
+ *
+ * <p>Events are arrivals (from the {@link RequestStream}) and completions (in a priority queue by
+ * time, then arrival order). Before each arrival, every completion due by then is delivered through
+ * {@link Pick#complete(boolean)} with the {@link VirtualClock} set to its time, so the balancer's
+ * in-flight counts and latency EWMAs are exactly what a real client would have seen at that moment.
+ * Then the arrival is picked, and its completion time follows from the chosen backend's queue.
+ * Same fleet, same stream and same seed give the same result on any machine. Not thread-safe.
+ */
+final class LabSimulation {
+  private final List<SimulatedBackend> fleet;
+  private final RequestStream stream;
+  private final long seed;
+
+  LabSimulation(List<SimulatedBackend> fleet, RequestStream stream, long seed) {
+    this.fleet = List.copyOf(fleet);
+    this.stream = stream;
+    this.seed = seed;
+  }
+
+  private record InFlight(long doneNanos, int request, int backend, boolean failed, Pick pick) {}
+
+  LabResult run(Algorithm algorithm) {
+    fleet.forEach(SimulatedBackend::reset);
+    List<Endpoint> endpoints = new ArrayList<>(fleet.size());
+    Map<String, Integer> indexById = new HashMap<>();
+    for (int i = 0; i < fleet.size(); i++) {
+      String id = fleet.get(i).id();
+      endpoints.add(Endpoint.builder("10.0.0." + (i + 1), 8080).id(id).build());
+      indexById.put(id, i);
+    }
+    VirtualClock clock = new VirtualClock();
+    Histogram latencyMicros = new Histogram(3);
+    long[] served = new long[fleet.size()];
+    long failures = 0;
+    PriorityQueue<InFlight> inFlight = new PriorityQueue<>(
+        Comparator.comparingLong(InFlight::doneNanos).thenComparingInt(InFlight::request));
+    try (LoadBalancer lb = LoadBalancer.builder(ServerList.of(endpoints))
+        .name("lab-" + algorithm.name())
+        .algorithm(algorithm)
+        .ticker(clock)
+        .random(RandomSource.seeded(seed))
+        .build()) {
+      PickContext context = PickContext.create();
+      for (int request = 0; request < stream.size(); request++) {
+        long arrival = stream.arrivalNanos(request);
+        while (!inFlight.isEmpty() && inFlight.peek().doneNanos() <= arrival) {
+          failures += complete(inFlight.poll(), clock, latencyMicros);
+        }
+        clock.advanceTo(arrival);
+        Pick pick = lb.pick(context.reset());
+        int backend = indexById.get(pick.endpoint().id());
+        SimulatedBackend chosen = fleet.get(backend);
+        boolean failed = chosen.fails(stream.failureDraw(request));
+        long done = chosen.admit(arrival, stream.sizeDraw(request), failed);
+        served[backend]++;
+        inFlight.add(new InFlight(done, request, backend, failed, pick));
+      }
+      while (!inFlight.isEmpty()) {
+        failures += complete(inFlight.poll(), clock, latencyMicros);
+      }
+    }
+    return new LabResult(algorithm.name(), latencyMicros, failures, served);
+  }
+
+  private long complete(InFlight call, VirtualClock clock, Histogram latencyMicros) {
+    clock.advanceTo(call.doneNanos());
+    call.pick().complete(!call.failed());
+    long latencyNanos = call.doneNanos() - stream.arrivalNanos(call.request());
+    latencyMicros.recordValue(Math.max(1, latencyNanos / 1_000));
+    return call.failed() ? 1 : 0;
+  }
+}
