@@ -43,7 +43,7 @@ final class LabCharts {
       data.addValue(result.latencyMillis(50), "p50", result.algorithm());
       data.addValue(result.latencyMillis(99), "p99", result.algorithm());
     }
-    JFreeChart chart = ChartFactory.createBarChart("Latency per algorithm (lower is better)", null,
+    JFreeChart chart = ChartFactory.createBarChart("p50 and p99 latency per algorithm (lower is better)", null,
         "milliseconds", data, PlotOrientation.HORIZONTAL, true, false, false);
     styled(chart, subtitle);
     return chart;
