@@ -109,12 +109,21 @@ class AlgorithmLabTest {
   @Test
   void sameSeedPrintsTheSameTableAndAnotherSeedDoesNot() {
     List<Algorithm> algorithms = List.of(Algorithms.roundRobin(), new LeastLoadTwoChoices());
-    String first = run(algorithms, "--requests", "1000", "--seed", "3", "--out", dir.toString()).out();
-    String again = run(algorithms, "--requests", "1000", "--seed", "3", "--out", dir.toString()).out();
-    String other = run(algorithms, "--requests", "1000", "--seed", "4", "--out", dir.toString()).out();
+    String first = table(algorithms, "3");
+    String again = table(algorithms, "3");
+    String other = table(algorithms, "4");
 
     assertThat(again).isEqualTo(first);
     assertThat(other).isNotEqualTo(first);
+  }
+
+  private static String table(List<Algorithm> algorithms, String seed) {
+    LabOptions options = LabOptions.parse("--requests", "1000", "--seed", seed);
+    List<SimulatedBackend> fleet = AlgorithmLab.fleet(options);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    AlgorithmLab.printTable(new PrintStream(bytes, true, StandardCharsets.UTF_8),
+        AlgorithmLab.simulate(options, fleet, algorithms), List.of("b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9"));
+    return bytes.toString(StandardCharsets.UTF_8);
   }
 
   @Test
