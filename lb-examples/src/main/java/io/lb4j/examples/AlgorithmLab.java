@@ -118,11 +118,14 @@ public final class AlgorithmLab {
     for (SimulatedBackend backend : fleet) {
       capacity += WORKERS / (backend.medianMillis() / 1_000 * Math.exp(SIGMA * SIGMA / 2));
     }
+    double slowCapacity = WORKERS / (fleet.get(0).medianMillis() / 1_000 * Math.exp(SIGMA * SIGMA / 2));
+    double evenShareOfSlow = options.ratePerSecond() / options.backends() / slowCapacity;
     return String.format(Locale.ROOT,
         "%d backends x %d workers, median %.0f ms; b0 %sx slower, b1 fails %d%%; %,d requests at"
-            + " %s/s (%.0f%% of fleet capacity), seed %d",
+            + " %s/s (%.0f%% of fleet capacity%s), seed %d",
         options.backends(), WORKERS, MEDIAN_MILLIS, plain(options.slowFactor()), FAILING_PERCENT,
         options.requests(), plain(options.ratePerSecond()), 100 * options.ratePerSecond() / capacity,
+        evenShareOfSlow >= 1 ? "; an even 1/" + options.backends() + " share overloads b0" : "",
         options.seed());
   }
 
@@ -145,6 +148,7 @@ public final class AlgorithmLab {
       }
       out.println();
     }
-    out.println("(share columns: % of requests each backend served; b0 is the slow one, b1 the failing one)");
+    out.println("(errors: failed or rejected; share columns: % of requests each backend served;"
+        + " b0 is the slow one, b1 the failing one)");
   }
 }

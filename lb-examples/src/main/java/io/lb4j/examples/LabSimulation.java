@@ -3,6 +3,7 @@ package io.lb4j.examples;
 import io.lb4j.core.Algorithm;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.LoadBalancer;
+import io.lb4j.core.NoEndpointAvailableException;
 import io.lb4j.core.Pick;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
@@ -24,6 +25,7 @@ import org.HdrHistogram.Histogram;
  * {@link Pick#complete(boolean)} with the {@link VirtualClock} set to its time, so the balancer's
  * in-flight counts and latency EWMAs are exactly what a real client would have seen at that moment.
  * Then the arrival is picked, and its completion time follows from the chosen backend's queue.
+ * A pick that finds no endpoint ({@link NoEndpointAvailableException}) counts as a rejected request.
  * Same fleet, same stream and same seed give the same result on any machine. Not thread-safe.
  */
 final class LabSimulation {
@@ -52,6 +54,7 @@ final class LabSimulation {
     Histogram latencyMicros = new Histogram(3);
     long[] served = new long[fleet.size()];
     long failures = 0;
+    long rejected = 0;
     PriorityQueue<InFlight> inFlight = new PriorityQueue<>(
         Comparator.comparingLong(InFlight::doneNanos).thenComparingInt(InFlight::request));
     try (LoadBalancer lb = LoadBalancer.builder(ServerList.of(endpoints))
@@ -67,7 +70,14 @@ final class LabSimulation {
           failures += complete(inFlight.poll(), clock, latencyMicros);
         }
         clock.advanceTo(arrival);
-        Pick pick = lb.pick(context.reset());
+        Pick pick;
+        try {
+          pick = lb.pick(context.reset());
+        } catch (NoEndpointAvailableException e) {
+          // What a caller would see as an error without any backend's involvement.
+          rejected++;
+          continue;
+        }
         int backend = indexById.get(pick.endpoint().id());
         SimulatedBackend chosen = fleet.get(backend);
         boolean failed = chosen.fails(stream.failureDraw(request));
@@ -79,7 +89,7 @@ final class LabSimulation {
         failures += complete(inFlight.poll(), clock, latencyMicros);
       }
     }
-    return new LabResult(algorithm.name(), latencyMicros, failures, served);
+    return new LabResult(algorithm.name(), latencyMicros, failures, rejected, served);
   }
 
   private long complete(InFlight call, VirtualClock clock, Histogram latencyMicros) {

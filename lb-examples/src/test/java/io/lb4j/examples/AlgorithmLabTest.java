@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.lb4j.core.Algorithm;
 import io.lb4j.core.Algorithms;
+import io.lb4j.core.Candidates;
+import io.lb4j.core.NoEndpointAvailableException;
+import io.lb4j.core.NoEndpointAvailableException.Reason;
+import io.lb4j.core.PickContext;
+import io.lb4j.core.Selector;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -124,6 +129,47 @@ class AlgorithmLabTest {
     AlgorithmLab.printTable(new PrintStream(bytes, true, StandardCharsets.UTF_8),
         AlgorithmLab.simulate(options, fleet, algorithms), List.of("b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8", "b9"));
     return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void picksThatFindNoEndpointCountAsRejectedErrors() {
+    Algorithm refusing = new Algorithm() {
+      @Override
+      public Selector newSelector(Candidates candidates) {
+        return new Selector() {
+          @Override
+          public Candidates candidates() {
+            return candidates;
+          }
+
+          @Override
+          public int selectIndex(PickContext context) {
+            throw new NoEndpointAvailableException(Reason.ALL_UNHEALTHY, "all ejected");
+          }
+        };
+      }
+
+      @Override
+      public String name() {
+        return "refusing";
+      }
+    };
+
+    LabResult result = simulate(List.of(refusing)).get(0);
+
+    assertThat(result.requests()).isEqualTo(2000);
+    assertThat(result.rejected()).isEqualTo(2000);
+    assertThat(result.errorRate()).isEqualTo(1.0);
+    assertThat(result.share(0)).isZero();
+  }
+
+  @Test
+  void theHeaderWarnsWhenAnEvenShareOverloadsTheSlowBackend() {
+    String calm = run(List.of(Algorithms.roundRobin()), "--requests", "100", "--out", dir.toString()).out();
+    String busy = run(List.of(Algorithms.roundRobin()), "--requests", "100", "--rate", "800", "--out", dir.toString()).out();
+
+    assertThat(calm).contains("500/s (8% of fleet capacity), seed 42").doesNotContain("overloads");
+    assertThat(busy).contains("800/s (12% of fleet capacity; an even 1/10 share overloads b0), seed 42");
   }
 
   @Test
