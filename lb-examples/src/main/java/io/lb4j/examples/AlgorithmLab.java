@@ -113,7 +113,7 @@ public final class AlgorithmLab {
     return labels;
   }
 
-  private static String describe(LabOptions options, List<SimulatedBackend> fleet) {
+  static String describe(LabOptions options, List<SimulatedBackend> fleet) {
     double capacity = 0;
     for (SimulatedBackend backend : fleet) {
       capacity += WORKERS / (backend.medianMillis() / 1_000 * Math.exp(SIGMA * SIGMA / 2));

@@ -165,8 +165,10 @@ class AlgorithmLabTest {
 
   @Test
   void theHeaderWarnsWhenAnEvenShareOverloadsTheSlowBackend() {
-    String calm = run(List.of(Algorithms.roundRobin()), "--requests", "100", "--out", dir.toString()).out();
-    String busy = run(List.of(Algorithms.roundRobin()), "--requests", "100", "--rate", "800", "--out", dir.toString()).out();
+    LabOptions calmOptions = LabOptions.parse("--requests", "100");
+    LabOptions busyOptions = LabOptions.parse("--requests", "100", "--rate", "800");
+    String calm = AlgorithmLab.describe(calmOptions, AlgorithmLab.fleet(calmOptions));
+    String busy = AlgorithmLab.describe(busyOptions, AlgorithmLab.fleet(busyOptions));
 
     assertThat(calm).contains("500/s (8% of fleet capacity), seed 42").doesNotContain("overloads");
     assertThat(busy).contains("800/s (12% of fleet capacity; an even 1/10 share overloads b0), seed 42");
