@@ -12,6 +12,7 @@ import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
@@ -65,7 +66,7 @@ final class LabCharts {
   }
 
   private static void styled(JFreeChart chart, String subtitle) {
-    chart.addSubtitle(new org.jfree.chart.title.TextTitle(subtitle));
+    chart.addSubtitle(new TextTitle(subtitle));
     chart.setBackgroundPaint(Color.WHITE);
     CategoryPlot plot = (CategoryPlot) chart.getPlot();
     plot.setBackgroundPaint(Color.WHITE);
