@@ -29,6 +29,9 @@ import java.util.Map;
  *
  * <p>The algorithms come from {@link LabAlgorithms}, so each new algorithm shows up here by itself.
  * Output is reproducible: the random source is seeded and keys are fixed.
+ *
+ * <p>Run it: {@code mvn -q -B -pl lb-examples -am compile exec:java
+ * -Dexample=io.lb4j.examples.SelectorApiExample}.
  */
 public final class SelectorApiExample {
   static final List<Endpoint> ENDPOINTS = List.of(
