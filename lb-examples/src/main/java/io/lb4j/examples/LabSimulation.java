@@ -24,7 +24,8 @@ import org.HdrHistogram.Histogram;
  * time, then arrival order). Before each arrival, every completion due by then is delivered through
  * {@link Pick#complete(boolean)} with the {@link VirtualClock} set to its time, so the balancer's
  * in-flight counts and latency EWMAs are exactly what a real client would have seen at that moment.
- * Then the arrival is picked, and its completion time follows from the chosen backend's queue.
+ * Then the arrival is picked, with its user's hash key and session id in the {@link PickContext}
+ * (algorithms that do not use them ignore them), and its completion time follows from the chosen backend's queue.
  * A pick that finds no endpoint ({@link NoEndpointAvailableException}) counts as a rejected request.
  * Same fleet, same stream and same seed give the same result on any machine. Not thread-safe.
  */
@@ -64,6 +65,12 @@ final class LabSimulation {
         .random(RandomSource.seeded(seed))
         .build()) {
       PickContext context = PickContext.create();
+      long[] userKeys = new long[RequestStream.USERS];
+      String[] sessions = new String[RequestStream.USERS];
+      for (int user = 0; user < RequestStream.USERS; user++) {
+        userKeys[user] = UserKeys.of(user);
+        sessions[user] = UserKeys.sessionOf(user);
+      }
       for (int request = 0; request < stream.size(); request++) {
         long arrival = stream.arrivalNanos(request);
         while (!inFlight.isEmpty() && inFlight.peek().doneNanos() <= arrival) {
@@ -72,7 +79,8 @@ final class LabSimulation {
         clock.advanceTo(arrival);
         Pick pick;
         try {
-          pick = lb.pick(context.reset());
+          int user = stream.user(request);
+          pick = lb.pick(context.reset().hashKey(userKeys[user]).sessionId(sessions[user]));
         } catch (NoEndpointAvailableException e) {
           // What a caller would see as an error without any backend's involvement.
           rejected++;

@@ -4,18 +4,23 @@ import java.util.SplittableRandom;
 
 /**
  * The requests of one lab run, drawn once from a seed so that every algorithm faces exactly the
- * same traffic: Poisson arrivals at {@code ratePerSecond}, each request's size (a standard-normal
- * draw that scales the service time of whichever backend serves it) and its failure draw.
- * Immutable.
+ * same traffic: Poisson arrivals at {@code ratePerSecond}, each request's user (uniform over
+ * {@value #USERS} users, whose key and session id hash and sticky algorithms use), its size (a
+ * standard-normal draw that scales the service time of whichever backend serves it) and its
+ * failure draw. Immutable.
  */
 final class RequestStream {
+  static final int USERS = 10_000;
+
   private final long[] arrivalNanos;
+  private final int[] users;
   private final double[] sizes;
   private final double[] failureDraws;
 
   RequestStream(int requests, double ratePerSecond, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     arrivalNanos = new long[requests];
+    users = new int[requests];
     sizes = new double[requests];
     failureDraws = new double[requests];
     double meanGapNanos = 1e9 / ratePerSecond;
@@ -24,6 +29,7 @@ final class RequestStream {
       // Exponential gaps between arrivals make a Poisson process.
       t += -Math.log(1 - random.nextDouble()) * meanGapNanos;
       arrivalNanos[i] = (long) t;
+      users[i] = random.nextInt(USERS);
       sizes[i] = standardNormal(random);
       failureDraws[i] = random.nextDouble();
     }
@@ -42,6 +48,11 @@ final class RequestStream {
 
   long arrivalNanos(int request) {
     return arrivalNanos[request];
+  }
+
+  /** The user number of {@code request}, in {@code [0, USERS)}. */
+  int user(int request) {
+    return users[request];
   }
 
   double sizeDraw(int request) {

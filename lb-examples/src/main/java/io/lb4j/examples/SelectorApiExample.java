@@ -106,7 +106,7 @@ public final class SelectorApiExample {
     int movedFromOthers = 0;
     PickContext context = PickContext.create();
     for (int user = 0; user < keys; user++) {
-      long key = userKey(user);
+      long key = UserKeys.of(user);
       String owner = before.select(context.reset().hashKey(key)).id();
       String next = after.select(context.reset().hashKey(key)).id();
       ownedBefore.merge(owner, 1, Integer::sum);
@@ -126,18 +126,6 @@ public final class SelectorApiExample {
     out.printf(Locale.ROOT, "  moved: %,d keys from %s (had to), %,d keys between endpoints that stayed%n%n",
         movedFromRemoved, REMOVED, movedFromOthers);
     return new Movement(algorithm.name(), REMOVED, keys, movedFromRemoved, movedFromOthers);
-  }
-
-  /**
-   * The hashed key of user number {@code user}: SplitMix64's finalizer, a fixed function, so every
-   * process maps a user to the same endpoint. Keys that are strings go through
-   * {@code PickContext.hashKey(String)} instead.
-   */
-  static long userKey(long user) {
-    long z = user + 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 
   private static Map<String, Integer> zeroCounts(List<Endpoint> endpoints) {

@@ -132,6 +132,20 @@ class AlgorithmLabTest {
   }
 
   @Test
+  void everyPickCarriesItsRequestsUserKey() {
+    LabResult modulo = simulate(List.of(KeyedTestAlgorithms.modulo())).get(0);
+
+    RequestStream stream = new RequestStream(2000, 500, 7);
+    long[] expected = new long[10];
+    for (int request = 0; request < stream.size(); request++) {
+      expected[(int) Long.remainderUnsigned(UserKeys.of(stream.user(request)), 10)]++;
+    }
+    for (int b = 0; b < 10; b++) {
+      assertThat(modulo.served(b)).as("served by b%d", b).isEqualTo(expected[b]);
+    }
+  }
+
+  @Test
   void picksThatFindNoEndpointCountAsRejectedErrors() {
     Algorithm refusing = new Algorithm() {
       @Override

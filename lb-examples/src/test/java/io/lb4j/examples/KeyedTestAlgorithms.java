@@ -19,7 +19,7 @@ final class KeyedTestAlgorithms {
       int best = 0;
       long bestScore = Long.MIN_VALUE;
       for (int i = 0; i < candidates.size(); i++) {
-        long score = SelectorApiExample.userKey(context.hashKey() ^ candidates.endpoint(i).id().hashCode());
+        long score = UserKeys.of(context.hashKey() ^ candidates.endpoint(i).id().hashCode());
         if (score > bestScore) {
           bestScore = score;
           best = i;
