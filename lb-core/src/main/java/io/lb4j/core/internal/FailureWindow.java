@@ -48,7 +48,11 @@ public final class FailureWindow {
     for (;;) {
       long bucket = buckets.get(slot);
       long next;
-      if ((bucket >>> EPOCH_SHIFT) != tag) {
+      long bucketTag = bucket >>> EPOCH_SHIFT;
+      if (bucketTag != tag) {
+        if (requestsIn(bucket) != 0 && isNewer(bucketTag, tag)) {
+          return; // a writer stalled past a full window: its outcome is too old to count
+        }
         next = (tag << EPOCH_SHIFT) | (1L << COUNT_BITS) | failed;
       } else if (requestsIn(bucket) == MAX_COUNT) {
         return;
@@ -99,6 +103,12 @@ public final class FailureWindow {
       }
     }
     return total;
+  }
+
+  /** Whether epoch tag {@code a} is later than {@code b}, modulo the 24-bit wrap. */
+  private static boolean isNewer(long a, long b) {
+    long distance = (a - b) & EPOCH_MASK;
+    return distance != 0 && distance < (EPOCH_MASK >>> 1);
   }
 
   private static int requestsIn(long bucket) {
