@@ -39,12 +39,4 @@ public record HealthEvent(Type type, Optional<Endpoint> endpoint, String detail)
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(detail, "detail");
   }
-
-  static HealthEvent of(Type type, Endpoint endpoint, String detail) {
-    return new HealthEvent(type, Optional.of(endpoint), detail);
-  }
-
-  static HealthEvent panic(Type type, String detail) {
-    return new HealthEvent(type, Optional.empty(), detail);
-  }
 }

@@ -1,30 +1,20 @@
 package io.lb4j.core;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.lb4j.core.HealthEvent.Type;
-import io.lb4j.core.HealthSnapshot.EndpointHealth;
 import io.lb4j.core.ServerList.Subscription;
 import io.lb4j.core.internal.ActiveProber;
 import io.lb4j.core.internal.EjectionBackoff;
-import io.lb4j.core.internal.EndpointHealthState;
-import io.lb4j.core.internal.EndpointHealthState.Trip;
-import io.lb4j.core.internal.FailureWindow;
-import io.lb4j.core.internal.Listeners;
+import io.lb4j.core.internal.HealthSettings;
+import io.lb4j.core.internal.HealthStateMachine;
 import io.lb4j.core.internal.SlowStartRamp;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -62,55 +52,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthTracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthTracker.class);
-  private static final int WINDOW_BUCKETS = 10;
   private static final AtomicInteger THREADS = new AtomicInteger();
 
-  private final Ticker ticker;
-  private final int consecutiveFailures;
-  private final int failureRatePercent;
-  private final int failureRateMinRequests;
-  private final long bucketNanos;
-  private final EjectionBackoff backoff;
-  private final int maxEjectionPercent;
-  private final int panicThresholdPercent;
-  private final SlowStartRamp ramp;
-  private final int healthyThreshold;
-  private final int unhealthyThreshold;
+  private final HealthStateMachine machine;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
-  private final ActiveProber prober;
   private final ScheduledFuture<?> refreshTask;
-
-  private final Object lock = new Object();
-  private final ConcurrentHashMap<String, EndpointHealthState> states = new ConcurrentHashMap<>();
-  private final Listeners<HealthTracker> changeListeners = new Listeners<>("health tracker");
-  private final Listeners<HealthEvent> eventListeners = new Listeners<>("health tracker events");
-  private volatile List<EndpointHealthState> members = List.of();
-  private volatile boolean panic;
-  private volatile int weightScale = 1;
-  private volatile int ejectedCount;
-  private volatile int ejectionBudget;
-  private boolean started;
-  private boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private HealthTracker(Builder builder) {
-    this.ticker = builder.ticker;
-    this.consecutiveFailures = builder.consecutiveFailures;
-    this.failureRatePercent = builder.failureRatePercent;
-    this.failureRateMinRequests = builder.failureRateMinRequests;
-    this.bucketNanos = Math.max(1, builder.failureRateWindow.toNanos() / WINDOW_BUCKETS);
-    this.backoff = new EjectionBackoff(
-        builder.baseEjectionTime.toNanos(), builder.maxEjectionTime.toNanos());
-    this.maxEjectionPercent = builder.maxEjectionPercent;
-    this.panicThresholdPercent = builder.panicThresholdPercent;
-    this.ramp = new SlowStartRamp(builder.slowStartWindow.toNanos(), builder.slowStartFloorPercent);
-    this.healthyThreshold = builder.healthyThreshold;
-    this.unhealthyThreshold = builder.unhealthyThreshold;
+    HealthSettings settings = new HealthSettings(builder.ticker, builder.consecutiveFailures,
+        builder.failureRatePercent, builder.failureRateMinRequests,
+        builder.failureRateWindow.toNanos(),
+        new EjectionBackoff(builder.baseEjectionTime.toNanos(), builder.maxEjectionTime.toNanos()),
+        builder.maxEjectionPercent, builder.panicThresholdPercent,
+        new SlowStartRamp(builder.slowStartWindow.toNanos(), builder.slowStartFloorPercent),
+        builder.healthyThreshold, builder.unhealthyThreshold);
     this.ownsScheduler = builder.scheduler == null;
     this.scheduler = ownsScheduler ? newDaemonScheduler() : builder.scheduler;
-    this.prober = builder.healthCheck == null ? null : new ActiveProber(builder.healthCheck,
-        scheduler, builder.healthCheckInterval.toNanos(), builder.healthCheckTimeout.toNanos(),
-        builder.healthCheckJitterPercent, builder.random, this::onProbe);
+    HealthCheck check = builder.healthCheck;
+    this.machine = new HealthStateMachine(settings, check == null ? null
+        : sink -> new ActiveProber(check, scheduler, builder.healthCheckInterval.toNanos(),
+            builder.healthCheckTimeout.toNanos(), builder.healthCheckJitterPercent, builder.random,
+            sink));
     long refresh = builder.refreshInterval.toNanos();
     this.refreshTask = scheduler.scheduleWithFixedDelay(
         this::refreshQuietly, refresh, refresh, TimeUnit.NANOSECONDS);
@@ -132,67 +96,12 @@ public final class HealthTracker implements AutoCloseable {
    * {@code latencyNanos} is accepted for latency-based detection and not used yet.
    */
   public void recordOutcome(Endpoint endpoint, boolean success, long latencyNanos) {
-    Objects.requireNonNull(endpoint, "endpoint");
-    EndpointHealthState state = states.get(endpoint.id());
-    if (state == null) {
-      return;
-    }
-    long now = failureRatePercent > 0 ? ticker.read() : 0;
-    Trip trip = state.record(
-        success, now, consecutiveFailures, failureRatePercent, failureRateMinRequests);
-    if (trip != Trip.NONE) {
-      eject(state, trip);
-    }
+    machine.recordOutcome(Objects.requireNonNull(endpoint, "endpoint"), success);
   }
 
   /** Tells the tracker the current members, so it tracks newcomers and forgets those that left. */
   public void updateMembership(List<Endpoint> members) {
-    Objects.requireNonNull(members, "members");
-    List<HealthEvent> events = new ArrayList<>(1);
-    boolean changed;
-    synchronized (lock) {
-      long now = ticker.read();
-      List<EndpointHealthState> next = new ArrayList<>(members.size());
-      Set<String> ids = new HashSet<>(members.size() * 2);
-      Set<EndpointHealthState> tracked = Collections.newSetFromMap(new IdentityHashMap<>());
-      tracked.addAll(this.members);
-      for (Endpoint endpoint : members) {
-        ids.add(endpoint.id());
-        EndpointHealthState state = states.get(endpoint.id());
-        if (state == null || !tracked.contains(state)) {
-          state = track(endpoint, state, now);
-        }
-        state.endpoint(endpoint);
-        next.add(state);
-      }
-      states.values().removeIf(state -> {
-        boolean gone = !ids.contains(state.endpoint().id());
-        if (gone) {
-          state.remove();
-        }
-        return gone;
-      });
-      this.members = List.copyOf(next);
-      started |= !members.isEmpty();
-      changed = settle(events);
-    }
-    publish(events, changed);
-  }
-
-  private EndpointHealthState track(Endpoint endpoint, EndpointHealthState marked, long now) {
-    EndpointHealthState state = marked != null ? marked : newState(endpoint, now);
-    states.put(endpoint.id(), state);
-    if (started) {
-      startRamp(state, now);
-    }
-    if (prober != null && !closed) {
-      prober.start(state);
-    }
-    return state;
-  }
-
-  private EndpointHealthState newState(Endpoint endpoint, long now) {
-    return new EndpointHealthState(endpoint, new FailureWindow(WINDOW_BUCKETS, bucketNanos), now);
+    machine.updateMembership(Objects.requireNonNull(members, "members"));
   }
 
   /**
@@ -201,29 +110,7 @@ public final class HealthTracker implements AutoCloseable {
    * {@code members} itself when all are available. Never null; empty only if nothing is eligible.
    */
   public List<Endpoint> eligible(List<Endpoint> members) {
-    Objects.requireNonNull(members, "members");
-    int available = 0;
-    for (Endpoint member : members) {
-      if (isAvailable(member)) {
-        available++;
-      }
-    }
-    if (available == members.size()) {
-      return members;
-    }
-    boolean panicking = inPanic(available, members.size());
-    List<Endpoint> eligible = new ArrayList<>(members.size());
-    for (Endpoint member : members) {
-      EndpointHealthState state = states.get(member.id());
-      if (state == null || state.available() || (panicking && state.markedReason() == null)) {
-        eligible.add(member);
-      }
-    }
-    return eligible;
-  }
-
-  private boolean inPanic(int available, int total) {
-    return total > 0 && (long) available * 100 < (long) panicThresholdPercent * total;
+    return machine.eligible(Objects.requireNonNull(members, "members"));
   }
 
   /**
@@ -233,9 +120,7 @@ public final class HealthTracker implements AutoCloseable {
    * {@link Endpoint#weight()}. Changes only in {@link #refresh} and on state changes, which publish.
    */
   public int effectiveWeight(Endpoint endpoint) {
-    EndpointHealthState state = states.get(endpoint.id());
-    int step = state == null ? SlowStartRamp.STEPS : state.rampStep();
-    return ramp.weight(endpoint.weight(), weightScale, step);
+    return machine.effectiveWeight(endpoint);
   }
 
   /**
@@ -243,13 +128,12 @@ public final class HealthTracker implements AutoCloseable {
    * by probes, not marked unavailable. Unknown endpoints are available.
    */
   public boolean isAvailable(Endpoint endpoint) {
-    EndpointHealthState state = states.get(endpoint.id());
-    return state == null || state.available();
+    return machine.isAvailable(endpoint);
   }
 
   /** Whether fewer than the panic threshold of members are available. */
   public boolean isPanicking() {
-    return panic;
+    return machine.isPanicking();
   }
 
   /**
@@ -258,113 +142,14 @@ public final class HealthTracker implements AutoCloseable {
    * panic mode too, and ends when the endpoint leaves the membership.
    */
   public void markUnavailable(Endpoint endpoint, String reason) {
-    Objects.requireNonNull(endpoint, "endpoint");
-    Objects.requireNonNull(reason, "reason");
-    List<HealthEvent> events = new ArrayList<>(2);
-    boolean changed;
-    synchronized (lock) {
-      EndpointHealthState state = states.computeIfAbsent(
-          endpoint.id(), id -> newState(endpoint, ticker.read()));
-      if (state.markedReason() != null) {
-        return;
-      }
-      state.markedReason(reason);
-      log.info("endpoint {} marked unavailable: {}", endpoint.id(), reason);
-      events.add(HealthEvent.of(Type.MARKED_UNAVAILABLE, endpoint, reason));
-      changed = settle(events);
-    }
-    publish(events, changed);
+    machine.markUnavailable(
+        Objects.requireNonNull(endpoint, "endpoint"), Objects.requireNonNull(reason, "reason"));
   }
 
   /** Lifts a {@link #markUnavailable} verdict. Publishes a change if its state changed. */
   public void markAvailable(Endpoint endpoint, String reason) {
-    Objects.requireNonNull(endpoint, "endpoint");
-    Objects.requireNonNull(reason, "reason");
-    List<HealthEvent> events = new ArrayList<>(2);
-    boolean changed;
-    synchronized (lock) {
-      EndpointHealthState state = states.get(endpoint.id());
-      if (state == null || state.markedReason() == null) {
-        return;
-      }
-      state.markedReason(null);
-      log.info("endpoint {} marked available: {}", endpoint.id(), reason);
-      events.add(HealthEvent.of(Type.MARKED_AVAILABLE, endpoint, reason));
-      startRampIfBack(state, ticker.read());
-      changed = settle(events);
-    }
-    publish(events, changed);
-  }
-
-  private void eject(EndpointHealthState state, Trip trip) {
-    if (ejectedCount >= ejectionBudget) {
-      refuse(state, trip);
-      return;
-    }
-    List<HealthEvent> events = new ArrayList<>(2);
-    boolean changed;
-    synchronized (lock) {
-      if (state.removed() || state.ejected()) {
-        return;
-      }
-      if (ejectedCount >= ejectionBudget) {
-        refuse(state, trip);
-        return;
-      }
-      long now = ticker.read();
-      int multiplier = Math.min(backoff.maxMultiplier(),
-          backoff.decayed(state.ejections(), now - state.healthySince()) + 1);
-      long duration = backoff.durationNanos(multiplier);
-      String detail = describe(trip, state, now) + ", ejected for " + Duration.ofNanos(duration)
-          + " (ejection multiplier " + multiplier + ")";
-      state.eject(now + duration, multiplier);
-      log.info("endpoint {} ejected: {}", state.endpoint().id(), detail);
-      events.add(HealthEvent.of(Type.EJECTED, state.endpoint(), detail));
-      changed = settle(events);
-    }
-    publish(events, changed);
-  }
-
-  private void refuse(EndpointHealthState state, Trip trip) {
-    if (state.noteRefusal()) {
-      log.info("endpoint {} not ejected ({}): {} of {} members already ejected, max ejection {}%",
-          state.endpoint().id(), trip, ejectedCount, members.size(), maxEjectionPercent);
-    }
-  }
-
-  private String describe(Trip trip, EndpointHealthState state, long now) {
-    if (trip == Trip.CONSECUTIVE_FAILURES) {
-      return state.consecutiveFailures() + " consecutive failures";
-    }
-    FailureWindow window = state.window();
-    return window.failures(now) + " failures in " + window.requests(now) + " requests (threshold "
-        + failureRatePercent + "%)";
-  }
-
-  private void onProbe(EndpointHealthState state, boolean healthy, String detail) {
-    List<HealthEvent> events = new ArrayList<>(2);
-    boolean changed;
-    synchronized (lock) {
-      if (state.removed() || closed) {
-        return;
-      }
-      if (!state.recordProbe(healthy, healthyThreshold, unhealthyThreshold)) {
-        log.debug("probe of {}: {}", state.endpoint().id(), detail);
-        return;
-      }
-      Endpoint endpoint = state.endpoint();
-      if (healthy) {
-        log.info("endpoint {} up: {} probes passed in a row", endpoint.id(), healthyThreshold);
-        events.add(HealthEvent.of(Type.PROBE_UP, endpoint, detail));
-        startRampIfBack(state, ticker.read());
-      } else {
-        log.info("endpoint {} down: {} probes failed in a row, last: {}",
-            endpoint.id(), unhealthyThreshold, detail);
-        events.add(HealthEvent.of(Type.PROBE_DOWN, endpoint, detail));
-      }
-      changed = settle(events);
-    }
-    publish(events, changed);
+    machine.markAvailable(
+        Objects.requireNonNull(endpoint, "endpoint"), Objects.requireNonNull(reason, "reason"));
   }
 
   /**
@@ -373,113 +158,30 @@ public final class HealthTracker implements AutoCloseable {
    * tests with a fake ticker call it directly.
    */
   public void refresh() {
-    List<HealthEvent> events = new ArrayList<>(0);
-    boolean changed = false;
-    synchronized (lock) {
-      long now = ticker.read();
-      for (EndpointHealthState state : members) {
-        if (state.ejected() && now - state.ejectedUntil() >= 0) {
-          state.unEject(now);
-          log.info("endpoint {} returned after ejection", state.endpoint().id());
-          events.add(HealthEvent.of(Type.RETURNED, state.endpoint(), "ejection time elapsed"));
-          startRampIfBack(state, now);
-        }
-        if (state.ramping()) {
-          changed |= state.rampTo(ramp.step(now - state.rampStart()));
-        }
-      }
-      changed |= settle(events);
-    }
-    publish(events, changed);
+    machine.refresh();
   }
 
   private void refreshQuietly() {
     try {
-      refresh();
+      machine.refresh();
     } catch (RuntimeException e) {
       log.warn("health refresh failed; will retry at the next tick", e);
     }
   }
 
-  private void startRampIfBack(EndpointHealthState state, long now) {
-    if (state.available()) {
-      startRamp(state, now);
-    }
-  }
-
-  private void startRamp(EndpointHealthState state, long now) {
-    if (ramp.enabled()) {
-      state.startRamp(now);
-    }
-  }
-
-  /** Recomputes the derived state (weight scale, ejection budget, panic); true if eligibility or weights changed. */
-  private boolean settle(List<HealthEvent> events) {
-    List<EndpointHealthState> current = members;
-    int maxWeight = 1;
-    int ejected = 0;
-    int available = 0;
-    boolean ramping = false;
-    for (EndpointHealthState state : current) {
-      maxWeight = Math.max(maxWeight, state.endpoint().weight());
-      ejected += state.ejected() ? 1 : 0;
-      available += state.available() ? 1 : 0;
-      ramping |= state.ramping();
-    }
-    ejectedCount = ejected;
-    ejectionBudget = (int) ((long) current.size() * maxEjectionPercent / 100);
-    int scale = ramping ? SlowStartRamp.scaleFor(maxWeight) : 1;
-    boolean changed = scale != weightScale || !events.isEmpty();
-    weightScale = scale;
-    boolean panicking = inPanic(available, current.size());
-    if (panicking != panic) {
-      panic = panicking;
-      changed = true;
-      String detail = available + " of " + current.size() + " endpoints available, panic threshold "
-          + panicThresholdPercent + "%";
-      log.info(panicking ? "panic mode entered: {}; all endpoints eligible" : "panic mode left: {}",
-          detail);
-      events.add(HealthEvent.panic(panicking ? Type.PANIC_ENTERED : Type.PANIC_LEFT, detail));
-    }
-    return changed;
-  }
-
-  private void publish(List<HealthEvent> events, boolean changed) {
-    for (HealthEvent event : events) {
-      eventListeners.publish(event);
-    }
-    if (changed) {
-      changeListeners.publish(this);
-    }
-  }
-
   /** Calls {@code onChange} after every change of eligibility or weights, until the subscription is closed. */
   public Subscription subscribe(Runnable onChange) {
-    Objects.requireNonNull(onChange, "onChange");
-    return changeListeners.add(tracker -> onChange.run());
+    return machine.subscribe(Objects.requireNonNull(onChange, "onChange"));
   }
 
   /** Delivers every {@link HealthEvent} to {@code listener}, until the subscription is closed. */
   public Subscription subscribeEvents(Consumer<? super HealthEvent> listener) {
-    Objects.requireNonNull(listener, "listener");
-    return eventListeners.add(listener);
+    return machine.subscribeEvents(Objects.requireNonNull(listener, "listener"));
   }
 
   /** The health of every member now, and the panic flag; for metrics. O(members). */
   public HealthSnapshot snapshot() {
-    long now = ticker.read();
-    List<EndpointHealth> endpoints = new ArrayList<>();
-    for (EndpointHealthState state : members) {
-      Endpoint endpoint = state.endpoint();
-      boolean ejected = state.ejected();
-      int multiplier = ejected ? state.ejections()
-          : backoff.decayed(state.ejections(), now - state.healthySince());
-      endpoints.add(new EndpointHealth(endpoint, state.available(),
-          ejected ? Duration.ofNanos(Math.max(0, state.ejectedUntil() - now)) : Duration.ZERO,
-          state.probeDown(), Optional.ofNullable(state.markedReason()),
-          state.consecutiveFailures(), multiplier, effectiveWeight(endpoint)));
-    }
-    return new HealthSnapshot(panic, endpoints);
+    return machine.snapshot();
   }
 
   /**
@@ -488,16 +190,11 @@ public final class HealthTracker implements AutoCloseable {
    */
   @Override
   public void close() {
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      refreshTask.cancel(false);
-      for (EndpointHealthState state : states.values()) {
-        state.remove();
-      }
+    if (!closed.compareAndSet(false, true)) {
+      return;
     }
+    refreshTask.cancel(false);
+    machine.close();
     if (ownsScheduler) {
       scheduler.shutdownNow();
     }
@@ -516,8 +213,7 @@ public final class HealthTracker implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "HealthTracker{" + members.size() + " members, " + ejectedCount + " ejected"
-        + (panic ? ", panic" : "") + "}";
+    return "HealthTracker{" + machine + "}";
   }
 
   /**
