@@ -271,7 +271,7 @@ public final class HealthTracker implements AutoCloseable {
 
     /**
      * How often {@link HealthTracker#refresh} runs: ejection expiry and slow-start steps are seen
-     * at most this late. Default 1 s: a tenth of the default slow-start step (3 s), and negligible
+     * at most this late. Default 1 s: a third of the default slow-start step (3 s), and negligible
      * next to a 30 s ejection.
      */
     public Builder refreshInterval(Duration interval) {

@@ -209,6 +209,16 @@ class HealthTrackerOutlierTest {
   }
 
   @Test
+  void aNonMemberKnownOnlyThroughAMarkIsNeverEjected() {
+    start(manualTracker(ticker));
+    List<HealthEvent> events = recordEvents(tracker);
+    Endpoint stranger = Endpoint.of("192.168.1.2", 80);
+    tracker.markUnavailable(stranger, "breaker open");
+    fail(tracker, stranger, 20);
+    assertThat(events).extracting(HealthEvent::type).containsExactly(Type.MARKED_UNAVAILABLE);
+  }
+
+  @Test
   void markUnavailableAndAvailablePublishOncePerChange() {
     start(manualTracker(ticker));
     List<HealthEvent> events = recordEvents(tracker);

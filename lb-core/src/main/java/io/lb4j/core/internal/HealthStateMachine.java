@@ -211,8 +211,8 @@ public final class HealthStateMachine {
     List<HealthEvent> events = new ArrayList<>(2);
     boolean changed;
     synchronized (lock) {
-      if (state.removed() || state.ejected()) {
-        return;
+      if (state.removed() || state.ejected() || !members.contains(state)) {
+        return; // a non-member known only through markUnavailable is never ejected
       }
       if (ejectedCount >= ejectionBudget) {
         refuse(state, trip);
