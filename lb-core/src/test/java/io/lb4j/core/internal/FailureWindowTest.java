@@ -1,6 +1,9 @@
 package io.lb4j.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +30,36 @@ class FailureWindowTest {
     assertThat(window.failures(t0 + 3 * SECOND)).isEqualTo(2);
     assertThat(window.requests(t0 + 10 * SECOND)).as("first bucket slid out").isEqualTo(1);
     assertThat(window.failures(t0 + 13 * SECOND)).as("all slid out").isZero();
+  }
+
+  @Test
+  void countsMatchANaiveModelOfTheLastBucketsOverAnyTimeline() {
+    // Each step moves time forward by 0..2,999 ms and records a success (even) or failure (odd).
+    qt().withExamples(300)
+        .forAll(lists().of(integers().between(0, 5_999)).ofSizeBetween(1, 200))
+        .checkAssert(steps -> {
+          long bucket = 100_000_000L; // 100 ms, 10 buckets: a 1 s window
+          FailureWindow window = new FailureWindow(10, bucket);
+          List<long[]> model = new ArrayList<>();
+          long now = 7 * bucket;
+          for (int step : steps) {
+            now += (step / 2) * 1_000_000L;
+            boolean failure = step % 2 == 1;
+            window.record(now, failure);
+            model.add(new long[] {now, failure ? 1 : 0});
+            long oldestCounted = (Math.floorDiv(now, bucket) - 9) * bucket;
+            long requests = 0;
+            long failures = 0;
+            for (long[] outcome : model) {
+              if (outcome[0] >= oldestCounted) {
+                requests++;
+                failures += outcome[1];
+              }
+            }
+            assertThat(window.requests(now)).isEqualTo(requests);
+            assertThat(window.failures(now)).isEqualTo(failures);
+          }
+        });
   }
 
   @Test
