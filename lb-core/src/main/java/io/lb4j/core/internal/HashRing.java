@@ -1,0 +1,166 @@
+package io.lb4j.core.internal;
+
+import io.lb4j.core.Candidates;
+import io.lb4j.core.PickContext;
+
+/**
+ * A consistent-hash ring with virtual nodes, built once per snapshot: a sorted {@code long[]} of
+ * points, a parallel {@code int[]} of the candidate owning each point, and for each point the next
+ * point owned by a different candidate (so walks skip an owner's consecutive points at once).
+ *
+ * <p>Endpoint {@code i} gets {@code max(1, round(vnodesPerWeight × weight_i × scale))} points, where
+ * {@code scale = min(1, MAX_POINTS / (vnodesPerWeight × total weight))} caps the ring near
+ * {@link #MAX_POINTS} points (16 bytes each). Point {@code j} of an endpoint is
+ * {@code XXH64(LE64(XXH64(id)) ‖ LE64(j))}; points are ordered as signed longs, equal points by
+ * endpoint id, so the ring depends only on the ids and weights, never on list order. Immutable.
+ */
+final class HashRing {
+  /** Upper bound on ring points (about 16 MiB), whatever the weights and vnode count. */
+  static final int MAX_POINTS = 1 << 20;
+
+  private final long[] points;
+  private final int[] owners;
+  private final int[] nextOwnerRun;
+
+  HashRing(Candidates candidates, int vnodesPerWeight) {
+    int n = candidates.size();
+    double scale = Math.min(1.0, MAX_POINTS / ((double) vnodesPerWeight * Math.max(1, candidates.totalWeight())));
+    int[] counts = new int[n];
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+      counts[i] = (int) Math.max(1, Math.round(vnodesPerWeight * (double) candidates.weight(i) * scale));
+      total += counts[i];
+    }
+    long[] idHashes = HashSupport.idHashes(candidates);
+    points = new long[total];
+    owners = new int[total];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < counts[i]; j++, k++) {
+        points[k] = Xxh64.hashLongs(idHashes[i], j);
+        owners[k] = i;
+      }
+    }
+    int[] rankById = new int[n];
+    int[] byId = HashSupport.indexesById(candidates);
+    for (int r = 0; r < n; r++) {
+      rankById[byId[r]] = r;
+    }
+    heapSort(rankById);
+    nextOwnerRun = nextOwnerRuns(owners);
+  }
+
+  /** How many points the ring has. */
+  int size() {
+    return points.length;
+  }
+
+  /** The first point at or after {@code hash}, wrapping past the largest to the first. */
+  int pointFor(long hash) {
+    int lo = 0;
+    int hi = points.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (points[mid] < hash) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo == points.length ? 0 : lo;
+  }
+
+  /** The candidate index owning {@code point}. */
+  int owner(int point) {
+    return owners[point];
+  }
+
+  /** The next point clockwise owned by another candidate; {@code point} itself if there is none. */
+  int nextOwnerRun(int point) {
+    return nextOwnerRun[point];
+  }
+
+  /**
+   * The owner of the first point from {@code point} clockwise whose owner the context does not
+   * exclude. O(1) without exclusions; otherwise a walk over owner runs, at most once round the ring.
+   *
+   * @throws io.lb4j.core.NoEndpointAvailableException if every candidate is excluded
+   */
+  int firstAllowedOwnerFrom(int point, Candidates candidates, PickContext context) {
+    if (!HashSupport.isExcluded(context, candidates, owners[point])) {
+      return owners[point];
+    }
+    HashSupport.requireSomeAllowed(candidates, context);
+    for (int steps = points.length; steps > 0; steps--) {
+      point = nextOwnerRun[point];
+      if (!context.isExcluded(candidates.endpoint(owners[point]))) {
+        return owners[point];
+      }
+    }
+    throw SelectorSupport.noneAvailable(candidates, context);
+  }
+
+  private static int[] nextOwnerRuns(int[] owners) {
+    int len = owners.length;
+    int[] next = new int[len];
+    java.util.Arrays.fill(next, -1);
+    // Two passes backwards round the ring settle the wrap-around.
+    for (int t = 2 * len - 1; t >= 0; t--) {
+      int p = t % len;
+      int q = p + 1 == len ? 0 : p + 1;
+      if (owners[q] != owners[p]) {
+        next[p] = q;
+      } else if (next[q] >= 0) {
+        next[p] = next[q];
+      }
+    }
+    for (int p = 0; p < len; p++) {
+      if (next[p] < 0) {
+        next[p] = p;
+      }
+    }
+    return next;
+  }
+
+  /** Sorts points and owners together by (point, owner's id rank): a total, order-free order. */
+  private void heapSort(int[] rankById) {
+    int len = points.length;
+    for (int root = len / 2 - 1; root >= 0; root--) {
+      siftDown(root, len, rankById);
+    }
+    for (int end = len - 1; end > 0; end--) {
+      swap(0, end);
+      siftDown(0, end, rankById);
+    }
+  }
+
+  private void siftDown(int root, int end, int[] rankById) {
+    while (true) {
+      int child = 2 * root + 1;
+      if (child >= end) {
+        return;
+      }
+      if (child + 1 < end && less(child, child + 1, rankById)) {
+        child++;
+      }
+      if (!less(root, child, rankById)) {
+        return;
+      }
+      swap(root, child);
+      root = child;
+    }
+  }
+
+  private boolean less(int a, int b, int[] rankById) {
+    return points[a] < points[b] || (points[a] == points[b] && rankById[owners[a]] < rankById[owners[b]]);
+  }
+
+  private void swap(int a, int b) {
+    long point = points[a];
+    points[a] = points[b];
+    points[b] = point;
+    int owner = owners[a];
+    owners[a] = owners[b];
+    owners[b] = owner;
+  }
+}
