@@ -2,6 +2,7 @@ package io.lb4j.core.internal;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
+import java.util.Arrays;
 
 /**
  * A consistent-hash ring with virtual nodes, built once per snapshot: a sorted {@code long[]} of
@@ -46,7 +47,7 @@ final class HashRing {
     for (int r = 0; r < n; r++) {
       rankById[byId[r]] = r;
     }
-    heapSort(rankById);
+    sortByPointThenId(rankById);
     nextOwnerRun = nextOwnerRuns(owners);
   }
 
@@ -103,7 +104,7 @@ final class HashRing {
   private static int[] nextOwnerRuns(int[] owners) {
     int len = owners.length;
     int[] next = new int[len];
-    java.util.Arrays.fill(next, -1);
+    Arrays.fill(next, -1);
     // Two passes backwards round the ring settle the wrap-around.
     for (int t = 2 * len - 1; t >= 0; t--) {
       int p = t % len;
@@ -122,45 +123,37 @@ final class HashRing {
     return next;
   }
 
-  /** Sorts points and owners together by (point, owner's id rank): a total, order-free order. */
-  private void heapSort(int[] rankById) {
-    int len = points.length;
-    for (int root = len / 2 - 1; root >= 0; root--) {
-      siftDown(root, len, rankById);
+  /**
+   * Sorts the points and re-attaches each to its owner; a point drawn by several endpoints (a 64-bit
+   * collision) goes to the one with the smallest id, so the result never depends on list order.
+   * Sorting the bare {@code long[]} and looking owners up in an open-addressing table is several
+   * times faster than sorting the pairs.
+   */
+  private void sortByPointThenId(int[] rankById) {
+    int capacity = Integer.highestOneBit(Math.max(2, points.length) * 2 - 1) << 1;
+    int mask = capacity - 1;
+    long[] keys = new long[capacity];
+    int[] values = new int[capacity];
+    Arrays.fill(values, -1);
+    for (int k = 0; k < points.length; k++) {
+      int slot = slotOf(points[k], keys, values, mask);
+      if (values[slot] < 0 || rankById[owners[k]] < rankById[values[slot]]) {
+        keys[slot] = points[k];
+        values[slot] = owners[k];
+      }
     }
-    for (int end = len - 1; end > 0; end--) {
-      swap(0, end);
-      siftDown(0, end, rankById);
-    }
-  }
-
-  private void siftDown(int root, int end, int[] rankById) {
-    while (true) {
-      int child = 2 * root + 1;
-      if (child >= end) {
-        return;
-      }
-      if (child + 1 < end && less(child, child + 1, rankById)) {
-        child++;
-      }
-      if (!less(root, child, rankById)) {
-        return;
-      }
-      swap(root, child);
-      root = child;
+    Arrays.sort(points);
+    for (int k = 0; k < points.length; k++) {
+      owners[k] = values[slotOf(points[k], keys, values, mask)];
     }
   }
 
-  private boolean less(int a, int b, int[] rankById) {
-    return points[a] < points[b] || (points[a] == points[b] && rankById[owners[a]] < rankById[owners[b]]);
-  }
-
-  private void swap(int a, int b) {
-    long point = points[a];
-    points[a] = points[b];
-    points[b] = point;
-    int owner = owners[a];
-    owners[a] = owners[b];
-    owners[b] = owner;
+  /** The slot holding {@code point}, or the empty slot where it belongs (linear probing). */
+  private static int slotOf(long point, long[] keys, int[] values, int mask) {
+    int slot = (int) (point ^ (point >>> 32)) & mask;
+    while (values[slot] >= 0 && keys[slot] != point) {
+      slot = (slot + 1) & mask;
+    }
+    return slot;
   }
 }
