@@ -22,11 +22,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -138,20 +139,46 @@ class StickySessionAlgorithmTest extends SelectorContract {
 
   @Test
   void concurrentFirstPicksOfOneSessionAgreeOnOneEndpoint() throws Exception {
-    Selector selector = algorithm().newSelector(candidates(endpoints(List.of(1, 1, 1, 1, 1)), 1));
-    ExecutorService pool = Executors.newFixedThreadPool(4);
+    int threads = 4;
+    // A delegate that lets its picks through only in groups of four, each group getting four
+    // different endpoints: every thread of a round misses the cache and races to pin.
+    CyclicBarrier together = new CyclicBarrier(threads);
+    AtomicInteger next = new AtomicInteger();
+    Algorithm racing = Algorithms.sticky(new Algorithm() {
+      @Override
+      public Selector newSelector(Candidates candidates) {
+        return new Selector() {
+          @Override
+          public Candidates candidates() {
+            return candidates;
+          }
+
+          @Override
+          public int selectIndex(PickContext context) {
+            try {
+              together.await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              throw new AssertionError(e);
+            }
+            return next.getAndIncrement() % candidates.size();
+          }
+        };
+      }
+
+      @Override
+      public String name() {
+        return "racing";
+      }
+    });
+    Selector selector = racing.newSelector(candidates(endpoints(List.of(1, 1, 1, 1)), 1));
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      for (int round = 0; round < 200; round++) {
+      for (int round = 0; round < 50; round++) {
         String id = "race-" + round;
-        CountDownLatch go = new CountDownLatch(1);
         List<Future<Endpoint>> picks = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-          picks.add(pool.submit(() -> {
-            go.await();
-            return selector.select(session(id));
-          }));
+        for (int t = 0; t < threads; t++) {
+          picks.add(pool.submit(() -> selector.select(session(id))));
         }
-        go.countDown();
         Set<Endpoint> chosen = new HashSet<>();
         for (Future<Endpoint> pick : picks) {
           chosen.add(pick.get(10, TimeUnit.SECONDS));
