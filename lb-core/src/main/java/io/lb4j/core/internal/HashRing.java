@@ -12,8 +12,9 @@ import java.util.Arrays;
  * <p>Endpoint {@code i} gets {@code max(1, round(vnodesPerWeight × weight_i × scale))} points, where
  * {@code scale = min(1, MAX_POINTS / (vnodesPerWeight × total weight))} caps the ring near
  * {@link #MAX_POINTS} points (16 bytes each). Point {@code j} of an endpoint is
- * {@code XXH64(LE64(XXH64(id)) ‖ LE64(j))}; points are ordered as signed longs, equal points by
- * endpoint id, so the ring depends only on the ids and weights, never on list order. Immutable.
+ * {@code XXH64(LE64(XXH64(id)) ‖ LE64(j))}; points are ordered as signed longs, and a point drawn by
+ * two endpoints (a 64-bit collision) belongs to the smaller id, so the ring depends only on the
+ * ids and weights, never on list order. Immutable.
  */
 final class HashRing {
   /** Upper bound on ring points (about 16 MiB), whatever the weights and vnode count. */
@@ -25,7 +26,8 @@ final class HashRing {
 
   HashRing(Candidates candidates, int vnodesPerWeight) {
     int n = candidates.size();
-    double scale = Math.min(1.0, MAX_POINTS / ((double) vnodesPerWeight * Math.max(1, candidates.totalWeight())));
+    double scale = Math.min(1.0,
+        MAX_POINTS / ((double) vnodesPerWeight * Math.max(1, candidates.totalWeight())));
     int[] counts = new int[n];
     int total = 0;
     for (int i = 0; i < n; i++) {
@@ -42,12 +44,7 @@ final class HashRing {
         owners[k] = i;
       }
     }
-    int[] rankById = new int[n];
-    int[] byId = HashSupport.indexesById(candidates);
-    for (int r = 0; r < n; r++) {
-      rankById[byId[r]] = r;
-    }
-    sortByPointThenId(rankById);
+    sortByPointThenId(HashSupport.ranksById(candidates));
     nextOwnerRun = nextOwnerRuns(owners);
   }
 

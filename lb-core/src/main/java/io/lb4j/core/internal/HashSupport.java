@@ -37,6 +37,16 @@ final class HashSupport {
     return result;
   }
 
+  /** Each candidate's position in id order, by candidate index: for order-free tie-breaks. */
+  static int[] ranksById(Candidates candidates) {
+    int[] byId = indexesById(candidates);
+    int[] ranks = new int[byId.length];
+    for (int rank = 0; rank < byId.length; rank++) {
+      ranks[byId[rank]] = rank;
+    }
+    return ranks;
+  }
+
   /** XXH64 of each candidate's id, by candidate index. */
   static long[] idHashes(Candidates candidates) {
     long[] hashes = new long[candidates.size()];

@@ -34,11 +34,7 @@ public final class RendezvousSelector implements Selector {
   public RendezvousSelector(Candidates candidates) {
     this.candidates = candidates;
     this.idHashes = HashSupport.idHashes(candidates);
-    this.rankById = new int[candidates.size()];
-    int[] byId = HashSupport.indexesById(candidates);
-    for (int r = 0; r < byId.length; r++) {
-      rankById[byId[r]] = r;
-    }
+    this.rankById = HashSupport.ranksById(candidates);
     this.uniform = candidates.hasUniformWeights();
   }
 
