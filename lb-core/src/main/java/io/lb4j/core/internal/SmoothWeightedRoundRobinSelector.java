@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * instances of known, unequal capacity serving uniform requests, when exact and predictable
  * proportions matter more than reacting to load.
  *
- * <p>The nginx loop scans all n candidates and mutates shared credits on every pick. Here it runs
- * once, in the constructor, to record one full cycle of its sequence (weights divided by their
- * greatest common divisor) in an {@code int[]}; a pick is one {@code getAndIncrement} on a shared
+ * <p>The nginx loop scans all n candidates and mutates shared credits on every pick. Here the
+ * constructor computes one full cycle of its sequence (weights divided by their greatest common
+ * divisor) into an {@code int[]}, once per snapshot; a pick is one {@code getAndIncrement} on a shared
  * counter into that cycle: O(1), no lock, no allocation. The sequence is nginx's for the same
  * weights in the same order. The counter starts at a random offset so that clients restarted together
  * do not move in lockstep, and is masked to stay non-negative across overflow. An excluded pick
@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Cycle bound: when the reduced weights sum to more than {@link #MAX_CYCLE} (2^16), each weight is
  * scaled down proportionally ({@code max(1, w × MAX_CYCLE / sum)}, rounded down) before the cycle is
  * built, so proportions are then exact only to that resolution, and the cycle holds at most
- * {@code MAX_CYCLE + n} entries. Build cost: O(cycle length × n) time, one int per cycle entry.
+ * {@code MAX_CYCLE + n} entries. Build cost: about O(cycle length × log n) time
+ * ({@link SmoothWeightedCycle}), one int per cycle entry.
  *
  * <p>Source: nginx, {@code ngx_http_upstream_get_peer} in
  * {@code src/http/ngx_http_upstream_round_robin.c}.
@@ -38,7 +39,7 @@ public final class SmoothWeightedRoundRobinSelector implements Selector {
 
   public SmoothWeightedRoundRobinSelector(Candidates candidates) {
     this.candidates = candidates;
-    this.cycle = nginxCycle(cycleWeights(candidates));
+    this.cycle = candidates.isEmpty() ? new int[0] : SmoothWeightedCycle.of(cycleWeights(candidates));
     this.next = new AtomicInteger(cycle.length == 0 ? 0 : candidates.random().nextInt(cycle.length));
   }
 
@@ -75,28 +76,6 @@ public final class SmoothWeightedRoundRobinSelector implements Selector {
       reduceByGcd(weights);
     }
     return weights;
-  }
-
-  /**
-   * One full cycle of nginx's smooth weighted round robin: each step adds every weight to its
-   * credit, picks the largest credit (the first on ties) and takes the total off it.
-   */
-  static int[] nginxCycle(int[] weights) {
-    int total = (int) sum(weights);
-    int[] cycle = new int[total];
-    long[] credit = new long[weights.length];
-    for (int step = 0; step < total; step++) {
-      int best = -1;
-      for (int i = 0; i < weights.length; i++) {
-        credit[i] += weights[i];
-        if (best < 0 || credit[i] > credit[best]) {
-          best = i;
-        }
-      }
-      credit[best] -= total;
-      cycle[step] = best;
-    }
-    return cycle;
   }
 
   private static void reduceByGcd(int[] weights) {

@@ -24,31 +24,6 @@ class SmoothWeightedRoundRobinSelectorTest extends SelectorContract {
     return Algorithms.smoothWeightedRoundRobin();
   }
 
-  /** The textbook nginx loop, run per pick with mutable credits: the reference to match. */
-  private static final class NginxReference {
-    private final List<Integer> weights;
-    private final long[] current;
-
-    NginxReference(List<Integer> weights) {
-      this.weights = weights;
-      this.current = new long[weights.size()];
-    }
-
-    int next() {
-      long total = 0;
-      int best = -1;
-      for (int i = 0; i < weights.size(); i++) {
-        current[i] += weights.get(i);
-        total += weights.get(i);
-        if (best == -1 || current[i] > current[best]) {
-          best = i;
-        }
-      }
-      current[best] -= total;
-      return best;
-    }
-  }
-
   private static int period(List<Integer> weights) {
     int gcd = 0;
     int sum = 0;
@@ -81,7 +56,7 @@ class SmoothWeightedRoundRobinSelectorTest extends SelectorContract {
           int period = period(weights);
           Selector selector = new SmoothWeightedRoundRobinSelector(candidates(endpoints(weights), seed));
           int offset = RandomSource.seeded(seed).nextInt(period);
-          NginxReference reference = new NginxReference(weights);
+          NginxSmoothWeightedReference reference = new NginxSmoothWeightedReference(weights);
           for (int i = 0; i < offset; i++) {
             reference.next();
           }
