@@ -14,7 +14,13 @@ import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.SelectorContract;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ResponseTimeWeightedSelectorTest extends SelectorContract {
@@ -166,6 +172,43 @@ class ResponseTimeWeightedSelectorTest extends SelectorContract {
     ticker.advance(PERIOD);
     selector.selectIndex(PickContext.create());
     assertThat(selector.currentWeights()).containsExactly(2.0, 1.0);
+  }
+
+  @Test
+  void concurrentPicksAcrossRecomputesStayValid() throws Exception {
+    Candidates candidates = withTicker(List.of(1, 2, 3, 4), 2);
+    ResponseTimeWeightedSelector selector = selector(candidates);
+    int threads = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    AtomicInteger bad = new AtomicInteger();
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          for (int call = 0; call < 20_000; call++) {
+            int index = selector.selectIndex(PickContext.create());
+            if (index < 0 || index >= 4) {
+              bad.incrementAndGet();
+            }
+            record(candidates, index, call % 7 != 0, 1 + index * 5L);
+            if (thread == 0 && call % 100 == 0) {
+              ticker.advance(PERIOD);
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> future : futures) {
+        future.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(bad).hasValue(0);
+    // Slower endpoints (higher index) ended with lower weights per unit of configured weight.
+    double[] weights = selector.currentWeights();
+    assertThat(weights[0] / 1).isGreaterThan(weights[3] / 4);
   }
 
   @Test

@@ -12,9 +12,12 @@ import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.Selector;
 import io.lb4j.core.SelectorContract;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SmoothWeightedRoundRobinSelectorTest extends SelectorContract {
@@ -28,7 +31,7 @@ class SmoothWeightedRoundRobinSelectorTest extends SelectorContract {
     int gcd = 0;
     int sum = 0;
     for (int w : weights) {
-      gcd = java.math.BigInteger.valueOf(gcd).gcd(java.math.BigInteger.valueOf(w)).intValue();
+      gcd = BigInteger.valueOf(gcd).gcd(BigInteger.valueOf(w)).intValue();
       sum += w;
     }
     return sum / gcd;
@@ -107,6 +110,28 @@ class SmoothWeightedRoundRobinSelectorTest extends SelectorContract {
       assertThat(counts[i]).as("endpoint %d", i).isEqualTo(expected);
     }
     assertThat(counts[weights.size() - 1]).as("the lightest keeps at least one turn").isEqualTo(1);
+  }
+
+  @Test
+  void scaledCycleOfALargeFleetIsTheNginxSequenceOfTheScaledWeights() {
+    Random random = new Random(2026);
+    List<Integer> weights = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      weights.add(1 + random.nextInt(Endpoint.MAX_WEIGHT));
+    }
+    Candidates candidates = candidates(endpoints(weights), 5);
+    int[] scaled = SmoothWeightedRoundRobinSelector.cycleWeights(candidates);
+    int[] cycle = new SmoothWeightedRoundRobinSelector(candidates).cycle();
+
+    List<Integer> scaledList = Arrays.stream(scaled).boxed().toList();
+    NginxSmoothWeightedReference reference = new NginxSmoothWeightedReference(scaledList);
+    assertThat(cycle).hasSize(scaledList.stream().mapToInt(Integer::intValue).sum());
+    for (int step = 0; step < cycle.length; step++) {
+      int expected = reference.next();
+      if (cycle[step] != expected) {
+        throw new AssertionError("step " + step + ": expected " + expected + " but was " + cycle[step]);
+      }
+    }
   }
 
   @Test
