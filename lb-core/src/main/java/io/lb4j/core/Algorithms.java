@@ -82,7 +82,8 @@ public final class Algorithms {
   /**
    * Response-time weighted random: weights proportional to configured weight × success rate /
    * peak-EWMA latency, recomputed every {@code recomputePeriod} by the candidates' ticker, never
-   * below a tenth of the mean.
+   * below a tenth of the mean. The one pick per period that notices the period has elapsed rebuilds
+   * the weights on its own thread (O(n), allocating); every other pick is O(1) and allocation-free.
    *
    * @throws IllegalArgumentException if {@code recomputePeriod} is not positive
    */
