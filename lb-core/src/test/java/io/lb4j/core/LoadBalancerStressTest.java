@@ -1,7 +1,9 @@
 package io.lb4j.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LoadBalancerStressTest {
   private static final int PICKERS = 8;
   private static final long RUN_NANOS = TimeUnit.MILLISECONDS.toNanos(700);
-  private static final long MAX_RUN_NANOS = TimeUnit.SECONDS.toNanos(8);
+  private static final Duration MAX_RUN = Duration.ofSeconds(8);
   private static final int MIN_CHANGES = 300;
 
   static Stream<Algorithm> algorithms() {
@@ -118,10 +120,8 @@ class LoadBalancerStressTest {
       go.countDown();
       // Run for a while and for enough list changes, however slow the machine; bounded either way.
       long started = System.nanoTime();
-      while (System.nanoTime() - started < MAX_RUN_NANOS
-          && (System.nanoTime() - started < RUN_NANOS || changes.get() < MIN_CHANGES)) {
-        Thread.sleep(20);
-      }
+      await().atMost(MAX_RUN).pollInterval(Duration.ofMillis(20)).until(
+          () -> System.nanoTime() - started >= RUN_NANOS && changes.get() >= MIN_CHANGES);
       stop.set(true);
       for (Future<?> future : futures) {
         future.get(30, TimeUnit.SECONDS);
