@@ -21,18 +21,35 @@ public final class LabAlgorithms {
     return List.copyOf(all);
   }
 
-  /** The algorithms that spread calls without a key: by turn, weight, chance or load. */
+  /**
+   * The algorithms that spread calls without a key: by turn, weight, chance or load, plus sticky
+   * sessions (which pin a session id where its first call went). Each call returns new instances,
+   * so state such as sticky pins is never shared between runs.
+   */
   public static List<Algorithm> spreading() {
     return List.of(
-        Algorithms.roundRobin());
+        Algorithms.roundRobin(),
+        Algorithms.smoothWeightedRoundRobin(),
+        Algorithms.random(),
+        Algorithms.weightedRandom(),
+        Algorithms.leastConnections(),
+        Algorithms.powerOfTwoChoices(),
+        Algorithms.leastResponseTime(),
+        Algorithms.responseTimeWeighted(),
+        Algorithms.sticky(Algorithms.leastResponseTime()));
   }
 
   /**
    * The hash-based algorithms: those that send the same {@code PickContext} hash key to the same
-   * endpoint while membership stays the same. Empty until the hash family is on the build.
+   * endpoint while membership stays the same.
    */
   public static List<Algorithm> keyed() {
-    return List.of();
+    return List.of(
+        Algorithms.hashModulo(),
+        Algorithms.ringHash(),
+        Algorithms.maglev(),
+        Algorithms.boundedLoadHash(),
+        Algorithms.rendezvous());
   }
 
   /**

@@ -2,12 +2,15 @@ package io.lb4j.examples;
 
 import io.lb4j.core.Algorithm;
 import io.lb4j.core.Endpoint;
+import io.lb4j.core.HealthTracker;
+import io.lb4j.core.KeyHash;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.NoEndpointAvailableException;
 import io.lb4j.core.Pick;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.ServerList;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,6 +29,8 @@ import org.HdrHistogram.Histogram;
  * in-flight counts and latency EWMAs are exactly what a real client would have seen at that moment.
  * Then the arrival is picked, with its user's hash key and session id in the {@link PickContext}
  * (algorithms that do not use them ignore them), and its completion time follows from the chosen backend's queue.
+ * The balancer's {@link HealthTracker} runs on the same clock (outlier ejection, panic mode, slow
+ * start), refreshed once per simulated second as its own timer would.
  * A pick that finds no endpoint ({@link NoEndpointAvailableException}) counts as a rejected request.
  * Same fleet, same stream and same seed give the same result on any machine. Not thread-safe.
  */
@@ -39,6 +44,9 @@ final class LabSimulation {
     this.stream = stream;
     this.seed = seed;
   }
+
+  /** How often, in simulated time, ejections expire and slow start steps: the tracker's default. */
+  private static final long HEALTH_REFRESH_NANOS = 1_000_000_000L;
 
   private record InFlight(long doneNanos, int request, int backend, boolean failed, Pick pick) {}
 
@@ -58,18 +66,27 @@ final class LabSimulation {
     long rejected = 0;
     PriorityQueue<InFlight> inFlight = new PriorityQueue<>(
         Comparator.comparingLong(InFlight::doneNanos).thenComparingInt(InFlight::request));
-    try (LoadBalancer lb = LoadBalancer.builder(ServerList.of(endpoints))
-        .name("lab-" + algorithm.name())
-        .algorithm(algorithm)
-        .ticker(clock)
-        .random(RandomSource.seeded(seed))
-        .build()) {
+    try (HealthTracker health = HealthTracker.builder()
+            .ticker(clock)
+            .random(RandomSource.seeded(seed))
+            // The simulation calls refresh() itself on simulated time; the tracker's own timer,
+            // on real time, must never fire during a run.
+            .refreshInterval(Duration.ofDays(1))
+            .build();
+        LoadBalancer lb = LoadBalancer.builder(ServerList.of(endpoints))
+            .name("lab-" + algorithm.name())
+            .algorithm(algorithm)
+            .healthTracker(health)
+            .ticker(clock)
+            .random(RandomSource.seeded(seed))
+            .build()) {
+      clock.onEachPeriod(HEALTH_REFRESH_NANOS, health::refresh);
       PickContext context = PickContext.create();
       long[] userKeys = new long[RequestStream.USERS];
       String[] sessions = new String[RequestStream.USERS];
       for (int user = 0; user < RequestStream.USERS; user++) {
-        userKeys[user] = UserKeys.of(user);
-        sessions[user] = UserKeys.sessionOf(user);
+        sessions[user] = "user-" + user;
+        userKeys[user] = KeyHash.of(sessions[user]);
       }
       for (int request = 0; request < stream.size(); request++) {
         long arrival = stream.arrivalNanos(request);

@@ -106,7 +106,7 @@ public final class SelectorApiExample {
     int movedFromOthers = 0;
     PickContext context = PickContext.create();
     for (int user = 0; user < keys; user++) {
-      long key = UserKeys.of(user);
+      String key = "user-" + user;
       String owner = before.select(context.reset().hashKey(key)).id();
       String next = after.select(context.reset().hashKey(key)).id();
       ownedBefore.merge(owner, 1, Integer::sum);

@@ -9,6 +9,22 @@ import com.github.benmanes.caffeine.cache.Ticker;
  */
 final class VirtualClock implements Ticker {
   private long nanos;
+  private long periodNanos;
+  private long nextPeriodNanos = Long.MAX_VALUE;
+  private Runnable onPeriod;
+
+  /**
+   * Runs {@code task} at every multiple of {@code periodNanos} the clock passes, with the clock set
+   * to that moment: a periodic timer in simulated time.
+   */
+  void onEachPeriod(long periodNanos, Runnable task) {
+    if (periodNanos <= 0) {
+      throw new IllegalArgumentException("periodNanos must be > 0, was " + periodNanos);
+    }
+    this.periodNanos = periodNanos;
+    this.onPeriod = task;
+    this.nextPeriodNanos = (nanos / periodNanos + 1) * periodNanos;
+  }
 
   @Override
   public long read() {
@@ -16,7 +32,7 @@ final class VirtualClock implements Ticker {
   }
 
   /**
-   * Moves the clock to {@code nanos}.
+   * Moves the clock to {@code nanos}, running the periodic task at each period boundary on the way.
    *
    * @throws IllegalArgumentException if that is before the current time
    */
@@ -24,6 +40,11 @@ final class VirtualClock implements Ticker {
     if (nanos < this.nanos) {
       throw new IllegalArgumentException(
           "time must not go backwards: now " + this.nanos + " ns, asked for " + nanos + " ns");
+    }
+    while (nextPeriodNanos <= nanos) {
+      this.nanos = nextPeriodNanos;
+      nextPeriodNanos += periodNanos;
+      onPeriod.run();
     }
     this.nanos = nanos;
   }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.lb4j.core.Algorithm;
 import io.lb4j.core.Algorithms;
 import io.lb4j.core.Candidates;
+import io.lb4j.core.KeyHash;
 import io.lb4j.core.NoEndpointAvailableException;
 import io.lb4j.core.NoEndpointAvailableException.Reason;
 import io.lb4j.core.PickContext;
@@ -36,11 +37,6 @@ class AlgorithmLabTest {
     return LabOptions.parse(args.toArray(String[]::new));
   }
 
-  private static List<Algorithm> everyAlgorithmPlusLoadAware() {
-    List<Algorithm> algorithms = new ArrayList<>(LabAlgorithms.all());
-    algorithms.add(new LeastLoadTwoChoices());
-    return algorithms;
-  }
 
   private record Run(int status, String out, String err) {}
 
@@ -54,7 +50,7 @@ class AlgorithmLabTest {
 
   @Test
   void printsOneRowPerAlgorithmAndWritesTwoValidPngCharts() throws IOException {
-    List<Algorithm> algorithms = everyAlgorithmPlusLoadAware();
+    List<Algorithm> algorithms = LabAlgorithms.all();
     Run run = run(algorithms, "--requests", "2000", "--seed", "7", "--out", dir.toString());
 
     assertThat(run.status()).isZero();
@@ -78,8 +74,8 @@ class AlgorithmLabTest {
   }
 
   @Test
-  void loadAwarePickingSendsTheSlowBackendLessThanRoundRobin() {
-    List<LabResult> results = simulate(List.of(Algorithms.roundRobin(), new LeastLoadTwoChoices()));
+  void leastResponseTimeSendsTheSlowBackendLessThanRoundRobinAndCutsTheTail() {
+    List<LabResult> results = simulate(List.of(Algorithms.roundRobin(), Algorithms.leastResponseTime()));
     LabResult roundRobin = results.get(0);
     LabResult loadAware = results.get(1);
 
@@ -113,7 +109,7 @@ class AlgorithmLabTest {
 
   @Test
   void sameSeedPrintsTheSameTableAndAnotherSeedDoesNot() {
-    List<Algorithm> algorithms = List.of(Algorithms.roundRobin(), new LeastLoadTwoChoices());
+    List<Algorithm> algorithms = List.of(Algorithms.roundRobin(), Algorithms.leastResponseTime());
     String first = table(algorithms, "3");
     String again = table(algorithms, "3");
     String other = table(algorithms, "4");
@@ -138,7 +134,7 @@ class AlgorithmLabTest {
     RequestStream stream = new RequestStream(2000, 500, 7);
     long[] expected = new long[10];
     for (int request = 0; request < stream.size(); request++) {
-      expected[(int) Long.remainderUnsigned(UserKeys.of(stream.user(request)), 10)]++;
+      expected[(int) Long.remainderUnsigned(KeyHash.of("user-" + stream.user(request)), 10)]++;
     }
     for (int b = 0; b < 10; b++) {
       assertThat(modulo.served(b)).as("served by b%d", b).isEqualTo(expected[b]);

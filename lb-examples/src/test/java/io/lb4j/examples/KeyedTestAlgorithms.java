@@ -7,27 +7,12 @@ import io.lb4j.core.Selector;
 import java.util.function.ToIntBiFunction;
 
 /**
- * Hash algorithms for the examples' tests only, standing in for lb-core's hash family until it is on
- * this branch: rendezvous hashing (moves only a removed endpoint's keys) and key-modulo-n (moves
- * most keys), so a test can tell the two behaviours apart. Exclusions are not supported.
+ * A hash algorithm for the examples' tests only: the key modulo n over the candidates in their given
+ * order (lb-core's hash modulo orders endpoints by id), so a test can predict every pick from the
+ * key alone. Exclusions are not supported.
  */
 final class KeyedTestAlgorithms {
   private KeyedTestAlgorithms() {}
-
-  static Algorithm rendezvous() {
-    return named("test-rendezvous", (candidates, context) -> {
-      int best = 0;
-      long bestScore = Long.MIN_VALUE;
-      for (int i = 0; i < candidates.size(); i++) {
-        long score = UserKeys.of(context.hashKey() ^ candidates.endpoint(i).id().hashCode());
-        if (score > bestScore) {
-          bestScore = score;
-          best = i;
-        }
-      }
-      return best;
-    });
-  }
 
   static Algorithm modulo() {
     return named("test-modulo",
