@@ -25,7 +25,7 @@ import java.util.Properties;
  * @param service logical name of the called service, used as the balancer's name
  * @param instances the service's instances; at least one
  * @param algorithm how to pick among them
- * @param zone the zone this client runs in, or empty
+ * @param zone the zone this client runs in, whose instances it prefers; empty for no preference
  * @param timeout per-attempt connect and response timeout
  * @param maxAttempts instances one call may try, at least 1
  */
@@ -82,9 +82,16 @@ public record InventoryClientConfig(
         intProperty(properties, "max-attempts", 2));
   }
 
-  /** A balancer over the configured instances; the caller closes it. */
+  /**
+   * A balancer over the configured instances, preferring those in this client's zone while enough
+   * of them are healthy, with default outlier detection; the caller closes it.
+   */
   public LoadBalancer newLoadBalancer() {
-    return LoadBalancer.builder(ServerList.of(instances)).name(service).algorithm(algorithm).build();
+    return LoadBalancer.builder(ServerList.of(instances))
+        .name(service)
+        .algorithm(algorithm)
+        .localZone(zone)
+        .build();
   }
 
   private static List<Endpoint> parseInstances(String value) {

@@ -1,5 +1,6 @@
 package io.lb4j.examples;
 
+import io.lb4j.core.ServerList.Subscription;
 import io.lb4j.examples.InventoryClient.StockReply;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,9 +14,11 @@ import java.util.StringJoiner;
  * A microservice-shaped example: the "orders" service asks the "inventory" service for stock
  * before each order. Inventory runs as three instances (two in the client's zone, one in another),
  * started here on ephemeral loopback ports; the client is configured from
- * {@code inventory-client.properties} the way a real service would be. Halfway through, one
- * instance crashes: calls that pick it fail over to another instance within the same call, and
- * every order still gets its answer.
+ * {@code inventory-client.properties} the way a real service would be, and keeps its calls in its
+ * own zone. Halfway through, one instance crashes: calls that pick it fail over to another instance
+ * within the same call, so every order still gets its answer; after a few failures in a row the
+ * health tracker ejects the instance, and with only half of the local zone left, traffic spills
+ * over to the other zone.
  *
  * <p>Run it: {@code mvn -q -B -pl lb-examples -am compile exec:java
  * -Dexample=io.lb4j.examples.OrdersExample}.
@@ -29,7 +32,7 @@ public final class OrdersExample {
   record Outcome(List<StockReply> beforeCrash, List<StockReply> afterCrash, int crashedServedBefore) {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
-    run(System.out, 9, 9);
+    run(System.out, 8, 12);
   }
 
   static Outcome run(PrintStream out, int ordersBefore, int ordersAfter) throws IOException, InterruptedException {
@@ -44,7 +47,10 @@ public final class OrdersExample {
           config.zone(), config.service(), config.algorithm().name(), config.maxAttempts(), config.timeout().toMillis());
       config.instances().forEach(instance -> out.println("  " + instance));
 
-      try (InventoryClient inventory = new InventoryClient(config)) {
+      try (InventoryClient inventory = new InventoryClient(config);
+          Subscription events = inventory.loadBalancer().healthTracker().subscribeEvents(event ->
+              out.println("  [health] " + event.type() + event.endpoint().map(e -> " " + e.id()).orElse("")
+                  + ": " + event.detail()))) {
         out.println();
         out.println("all instances up:");
         List<StockReply> before = placeOrders(out, inventory, 0, ordersBefore);

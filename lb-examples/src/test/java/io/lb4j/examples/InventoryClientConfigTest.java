@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.LoadBalancer;
+import io.lb4j.core.Pick;
 import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,23 @@ class InventoryClientConfigTest {
       assertThat(lb.name()).isEqualTo("inventory");
       assertThat(lb.algorithm().name()).isEqualTo("round-robin");
       assertThat(lb.endpoints()).isEqualTo(config.instances());
-      assertThat(lb.pick().endpoint()).isIn(config.instances());
+      Pick pick = lb.pick();
+      assertThat(pick.endpoint()).isIn(config.instances());
+      pick.complete(true, 1_000_000);
+    }
+  }
+
+  @Test
+  void theLoadBalancerKeepsCallsInTheClientsZone() {
+    InventoryClientConfig config = InventoryClientConfig.fromProperties(
+        properties("10.0.1.5:8080;zone=eu-west-1a, 10.0.2.7:8080;zone=eu-west-1b"));
+
+    try (LoadBalancer lb = config.newLoadBalancer()) {
+      for (int i = 0; i < 10; i++) {
+        Pick pick = lb.pick();
+        assertThat(pick.endpoint().zone()).isEqualTo("eu-west-1a");
+        pick.complete(true, 1_000_000);
+      }
     }
   }
 

@@ -14,29 +14,35 @@ class OrdersExampleTest {
 
   @Test
   @Timeout(20)
-  void everyOrderIsAnsweredAndACrashedInstanceIsFailedOverWithinTheCall() throws Exception {
+  void ordersStayInTheLocalZoneFailOverWithinTheCallAndSpillOverOnceTheCrashedInstanceIsEjected()
+      throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Outcome outcome = OrdersExample.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), 6, 6);
+    Outcome outcome = OrdersExample.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), 6, 12);
     String output = bytes.toString(StandardCharsets.UTF_8);
 
-    // Round robin over three healthy instances: each serves two of six, each on the first attempt.
+    // Zone eu-west-1a holds inventory-1 and inventory-2: round robin splits the six between them.
     assertThat(outcome.beforeCrash()).hasSize(6).allSatisfy(reply -> assertThat(reply.attempts()).isOne());
     assertThat(outcome.beforeCrash()).extracting(StockReply::servedBy)
-        .containsOnly("inventory-1", "inventory-2", "inventory-3")
-        .filteredOn(OrdersExample.CRASHING::equals).hasSize(2);
-    assertThat(outcome.crashedServedBefore()).isEqualTo(2);
+        .containsOnly("inventory-1", "inventory-2")
+        .filteredOn(OrdersExample.CRASHING::equals).hasSize(3);
+    assertThat(outcome.crashedServedBefore()).isEqualTo(3);
 
-    // After the crash nothing is served by it, yet every order gets its answer; in any run of
-    // round-robin picks the crashed instance comes up, so some calls needed a second attempt.
-    assertThat(outcome.afterCrash()).hasSize(6)
+    // After the crash every order is answered, never by the crashed instance. A call tries it at
+    // most once (it is excluded on retry), and the fifth failure in a row ejects it: exactly five
+    // calls tried it.
+    assertThat(outcome.afterCrash()).hasSize(12)
         .allSatisfy(reply -> assertThat(reply.servedBy()).isNotEqualTo(OrdersExample.CRASHING))
-        .anySatisfy(reply -> assertThat(reply.tried()).containsExactly(OrdersExample.CRASHING, reply.servedBy()));
-    assertThat(outcome.afterCrash()).allSatisfy(reply -> assertThat(reply.attempts()).isLessThanOrEqualTo(2));
-    long failedOver = outcome.afterCrash().stream().filter(reply -> reply.attempts() == 2).count();
+        .allSatisfy(reply -> assertThat(reply.attempts()).isLessThanOrEqualTo(2));
+    assertThat(outcome.afterCrash()).filteredOn(reply -> reply.tried().contains(OrdersExample.CRASHING))
+        .hasSize(5)
+        .allSatisfy(reply -> assertThat(reply.tried()).containsExactly(OrdersExample.CRASHING, reply.servedBy()));
+    // Half the local zone left is below the 70% it needs: the other zone takes traffic.
+    assertThat(outcome.afterCrash()).extracting(StockReply::servedBy).contains("inventory-3");
     assertThat(output)
         .contains("orders (zone eu-west-1a) -> inventory via round-robin, 3 attempts per call, 2000 ms timeout")
+        .contains("  [health] EJECTED inventory-2: 5 consecutive failures")
         .contains("(tried inventory-2 then ")
-        .contains(failedOver + " of 6 orders after the crash failed over within the call; none was lost.");
+        .contains("5 of 12 orders after the crash failed over within the call; none was lost.");
   }
 
   @Test
