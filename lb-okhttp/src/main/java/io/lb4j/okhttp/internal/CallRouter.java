@@ -1,6 +1,7 @@
 package io.lb4j.okhttp.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.lb4j.core.Candidates;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.NoEndpointAvailableException;
 import io.lb4j.core.Pick;
@@ -105,7 +106,7 @@ public final class CallRouter {
         if (!mayResend && mayHaveBeenSent(marker, e)) {
           throw lastFailure();
         }
-        if (!mayRetry(attempt, null)) {
+        if (!mayRetry(attempt, context, null)) {
           throw lastFailure();
         }
         continue;
@@ -135,7 +136,7 @@ public final class CallRouter {
         return response;
       }
       failures.add(new HttpStatusFailure(response.code(), endpoint.id(), attempt));
-      if (!mayRetry(attempt, response)) {
+      if (!mayRetry(attempt, context, response)) {
         return response;
       }
       previous = response; // closed once the next endpoint is known, returned if there is none
@@ -143,12 +144,16 @@ public final class CallRouter {
   }
 
   /**
-   * Whether attempt {@code attempt + 1} may go, after waiting its backoff: attempts and budget
-   * remain. Sleeps when it returns true.
+   * Whether attempt {@code attempt + 1} may go, after waiting its backoff: attempts, an untried
+   * endpoint and budget remain. Sleeps when it returns true.
    */
-  private boolean mayRetry(int attempt, Response response) throws IOException {
+  private boolean mayRetry(int attempt, PickContext context, Response response) throws IOException {
     // The caller's patience, in attempts, is spent.
     if (attempt >= policy.maxAttempts()) {
+      return false;
+    }
+    // Every eligible endpoint was tried: waiting and spending budget would buy nothing.
+    if (!hasUntried(context)) {
       return false;
     }
     // The service is already receiving as many retries as it is allowed; more would pile on.
@@ -164,6 +169,17 @@ public final class CallRouter {
       policy.sleeper().sleep(delay);
     }
     return true;
+  }
+
+  /** Whether an eligible endpoint remains that this call has not tried. O(n); retries only. */
+  private boolean hasUntried(PickContext context) {
+    Candidates candidates = route.balancer().selector().candidates();
+    for (int i = 0; i < candidates.size(); i++) {
+      if (!context.isExcluded(candidates.endpoint(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Picks an endpoint whose breaker lets the attempt through; skipped ones cost no attempt. */
