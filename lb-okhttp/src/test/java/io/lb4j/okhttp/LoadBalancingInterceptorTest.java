@@ -70,6 +70,14 @@ class LoadBalancingInterceptorTest {
     return balancer;
   }
 
+  /** Honours hash keys and sessions; see {@link KeyModuloAlgorithm} for why it is test-only. */
+  private LoadBalancer keyModuloBalancer(Backends backends) {
+    LoadBalancer balancer = LoadBalancer.builder(backends.serverList()).name("orders")
+        .algorithm(new KeyModuloAlgorithm()).build();
+    closeables.add(balancer);
+    return balancer;
+  }
+
   private LoadBalancingInterceptor.Builder interceptor(LoadBalancer balancer) {
     return LoadBalancingInterceptor.builder().service("orders", balancer).sleeper(sleeps::add);
   }
@@ -374,9 +382,7 @@ class LoadBalancingInterceptorTest {
   @Test
   void sameHashKeyAlwaysReachesTheSameServer() throws IOException {
     Backends backends = backends(3);
-    LoadBalancer balancer = LoadBalancer.builder(backends.serverList()).name("orders")
-        .algorithm(new KeyModuloAlgorithm()).build();
-    closeables.add(balancer);
+    LoadBalancer balancer = keyModuloBalancer(backends);
     OkHttpClient client = client(interceptor(balancer)
         .hashKey("orders", RequestKey.header("X-User")).build());
 
@@ -398,9 +404,7 @@ class LoadBalancingInterceptorTest {
   @Test
   void stickyCookieKeepsTheSessionOnOneServerUntilItDies() throws IOException {
     Backends backends = backends(3);
-    LoadBalancer balancer = LoadBalancer.builder(backends.serverList()).name("orders")
-        .algorithm(new KeyModuloAlgorithm()).build();
-    closeables.add(balancer);
+    LoadBalancer balancer = keyModuloBalancer(backends);
     OkHttpClient client = client(interceptor(balancer)
         .stickySession("orders", RequestKey.cookie("SESSION")).build());
     Request request = new Request.Builder().url("http://orders/cart")
