@@ -86,17 +86,8 @@ public final class CallRouter {
       try {
         response = attemptChain(attempt).proceed(routed(request, endpoint, marker));
       } catch (IOException e) {
-        long elapsed = elapsedSince(start);
         boolean canceled = chain.call().isCanceled();
-        if (canceled) {
-          breaker.releasePermission(); // the caller gave up; says nothing about the endpoint
-          pick.complete(true, elapsed);
-        } else {
-          breaker.onError(elapsed, TimeUnit.NANOSECONDS, e);
-          pick.complete(false, elapsed);
-        }
-        log.debug("service '{}' attempt {} to {} failed after {} µs: {}",
-            route.name(), attempt, endpoint.id(), elapsed / 1000, e.toString());
+        recordFailure(pick, breaker, attempt, elapsedSince(start), e, canceled);
         failures.add(e);
         // The caller canceled (or the call timeout fired): nobody wants another attempt.
         if (canceled) {
@@ -116,30 +107,60 @@ public final class CallRouter {
         pick.complete(false, elapsedSince(start));
         throw e;
       }
-      long elapsed = elapsedSince(start);
-      boolean serverError = response.code() >= 500;
-      if (serverError) {
-        HttpStatusFailure failure = new HttpStatusFailure(response.code(), endpoint.id(), attempt);
-        breaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
-      } else {
-        breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-      }
-      pick.complete(!serverError, elapsed);
-      log.debug("service '{}' attempt {} to {}: HTTP {} in {} µs",
-          route.name(), attempt, endpoint.id(), response.code(), elapsed / 1000);
+      boolean retryable = policy.isRetryableStatus(response);
+      HttpStatusFailure status = response.code() >= 500 || retryable
+          ? new HttpStatusFailure(response.code(), endpoint.id(), attempt) : null;
+      recordResponse(pick, breaker, attempt, elapsedSince(start), response.code(), status);
       // A status that another endpoint would not change.
-      if (!policy.isRetryableStatus(response)) {
+      if (!retryable) {
         return response;
       }
       // The server saw the request; only an idempotent one may go again.
       if (!mayResend) {
         return response;
       }
-      failures.add(new HttpStatusFailure(response.code(), endpoint.id(), attempt));
-      if (!mayRetry(attempt, context, response)) {
-        return response;
+      failures.add(status);
+      try {
+        if (!mayRetry(attempt, context, response)) {
+          return response;
+        }
+      } catch (IOException interrupted) {
+        response.close();
+        failures.add(interrupted);
+        throw lastFailure();
       }
       previous = response; // closed once the next endpoint is known, returned if there is none
+    }
+  }
+
+  private void recordFailure(Pick pick, CircuitBreaker breaker, int attempt, long elapsed,
+      IOException e, boolean canceled) {
+    if (canceled) {
+      breaker.releasePermission(); // the caller gave up; that says nothing about the endpoint
+      pick.complete(true, elapsed);
+    } else {
+      breaker.onError(elapsed, TimeUnit.NANOSECONDS, e);
+      pick.complete(false, elapsed);
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("service '{}' attempt {} to {} failed after {} µs: {}",
+          route.name(), attempt, pick.endpoint().id(), elapsed / 1000, e.toString());
+    }
+  }
+
+  /** A 5xx counts against the endpoint; any other status, 429 included, is the endpoint working. */
+  private void recordResponse(Pick pick, CircuitBreaker breaker, int attempt, long elapsed,
+      int code, HttpStatusFailure status) {
+    boolean serverError = code >= 500;
+    if (serverError) {
+      breaker.onError(elapsed, TimeUnit.NANOSECONDS, status);
+    } else {
+      breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+    }
+    pick.complete(!serverError, elapsed);
+    if (log.isDebugEnabled()) {
+      log.debug("service '{}' attempt {} to {}: HTTP {} in {} µs",
+          route.name(), attempt, pick.endpoint().id(), code, elapsed / 1000);
     }
   }
 
