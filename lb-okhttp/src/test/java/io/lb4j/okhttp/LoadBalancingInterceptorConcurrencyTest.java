@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
@@ -56,7 +57,7 @@ class LoadBalancingInterceptorConcurrencyTest {
           Future<?> churn = pool.submit(() -> {
             while (running.get()) {
               servers.add(churning);
-              Thread.onSpinWait();
+              LockSupport.parkNanos(50_000);
               servers.remove(churning);
             }
           });

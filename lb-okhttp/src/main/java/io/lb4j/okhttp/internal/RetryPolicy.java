@@ -2,6 +2,7 @@ package io.lb4j.okhttp.internal;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.resilience4j.core.IntervalFunction;
+import io.lb4j.okhttp.Idempotent;
 import java.time.Clock;
 import java.util.Set;
 import okhttp3.Request;
@@ -40,7 +41,7 @@ public record RetryPolicy(
     if (body != null && body.isOneShot()) {
       return false;
     }
-    return IDEMPOTENT_METHODS.contains(request.method()) || request.tag(io.lb4j.okhttp.Idempotent.class) != null;
+    return IDEMPOTENT_METHODS.contains(request.method()) || Idempotent.isMarked(request);
   }
 
   /**
