@@ -206,6 +206,29 @@ class LoadBalancingInterceptorTest {
   }
 
   @Test
+  void addedByHandWithoutWrapTheInterceptorStillTellsRefusedFromSent() throws IOException {
+    Backends backends = backends(1);
+    backends.respond(0, request ->
+        new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+    Endpoint refused = Backends.refusedEndpoint();
+    LoadBalancingInterceptor interceptor = interceptor(
+        balancer(MutableServerList.of(refused, backends.endpoint(0)))).build();
+    // No send-tracking network interceptor here: the exception type decides.
+    OkHttpClient client = new OkHttpClient.Builder().eventListener(connects)
+        .retryOnConnectionFailure(false).addInterceptor(interceptor).build();
+
+    for (int i = 0; i < 4; i++) {
+      assertThatThrownBy(() -> client.newCall(post("http://orders/v1/items", text("order"))).execute())
+          .isInstanceOf(IOException.class)
+          .isNotInstanceOf(ConnectException.class);
+    }
+
+    // Every call reached the live server exactly once; refusals in front of it were retried.
+    assertThat(backends.requestCount(0)).isEqualTo(4);
+    assertThat(connects.failures(refused.port())).isBetween(1, 4);
+  }
+
+  @Test
   void breakerOpensAfterThresholdMovesTrafficAndClosesOnceServerRecovers() throws IOException {
     Backends backends = backends(3);
     backends.respond(0, request -> Backends.status(503));
