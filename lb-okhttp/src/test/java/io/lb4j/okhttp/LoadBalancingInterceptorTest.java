@@ -269,6 +269,31 @@ class LoadBalancingInterceptorTest {
   }
 
   @Test
+  void endpointWhoseBreakerDeniesIsSkippedWithoutSpendingAnAttempt() throws IOException {
+    Backends backends = backends(3);
+    LoadBalancer balancer = balancer(backends.serverList());
+    LoadBalancingInterceptor interceptor = interceptor(balancer).maxAttempts(1)
+        .circuitBreakerConfig(CircuitBreakerConfig.custom()
+            .waitDurationInOpenState(Duration.ofMinutes(5)).build())
+        .build();
+    OkHttpClient client = client(interceptor);
+    for (int i = 0; i < 3; i++) {
+      get(client, "http://orders/"); // round robin: one call each creates the three breakers
+    }
+    Endpoint blocked = backends.endpoint(0);
+    int before = backends.requestCount(0);
+    breaker(interceptor, blocked).transitionToOpenState();
+    // An operator puts it back in rotation while its breaker is still open.
+    balancer.healthTracker().markAvailable(blocked, "operator override");
+    assertThat(balancer.selector().candidates().endpoints()).contains(blocked);
+
+    for (int i = 0; i < 30; i++) {
+      assertThat(get(client, "http://orders/")).isIn("200 1", "200 2");
+    }
+    assertThat(backends.requestCount(0)).isEqualTo(before);
+  }
+
+  @Test
   void everyServerFailingEndsAfterMaxAttemptsWithEachAttemptSuppressed() throws IOException {
     List<Endpoint> refused = List.of(Backends.refusedEndpoint(), Backends.refusedEndpoint(),
         Backends.refusedEndpoint());
