@@ -10,7 +10,9 @@ import io.lb4j.core.RandomSource;
 import io.lb4j.core.Selector;
 import io.lb4j.core.ServerList;
 import java.io.PrintStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +23,8 @@ import java.util.Map;
  *
  * <ol>
  *   <li>Through a {@link LoadBalancer}: picks with every key-less algorithm over four weighted
- *       endpoints, completing each {@link Pick} as a real caller would, and prints who got what.
+ *       endpoints, keeping {@value #IN_FLIGHT} calls in flight and completing each {@link Pick} as
+ *       a real caller would, and prints who got what.
  *   <li>Through a {@link Selector} directly: sends numbered user keys to each hash algorithm,
  *       removes one endpoint, and prints where keys went before and after; with a consistent hash
  *       only the removed endpoint's keys move.
@@ -40,6 +43,8 @@ public final class SelectorApiExample {
       Endpoint.builder("10.0.0.3", 8080).weight(1).build(),
       Endpoint.builder("10.0.0.4", 8080).weight(1).build());
   static final String REMOVED = "10.0.0.2:8080";
+  /** Calls kept in flight while spreading: each completes when this many newer ones have started. */
+  static final int IN_FLIGHT = 8;
 
   private SelectorApiExample() {}
 
@@ -57,7 +62,8 @@ public final class SelectorApiExample {
   }
 
   static Report run(PrintStream out, int picks, int keys, List<Algorithm> spreading, List<Algorithm> keyed) {
-    out.printf(Locale.ROOT, "%,d picks through a LoadBalancer over %d endpoints%n%n", picks, ENDPOINTS.size());
+    out.printf(Locale.ROOT, "%,d picks through a LoadBalancer over %d endpoints, %d calls in flight%n%n",
+        picks, ENDPOINTS.size(), IN_FLIGHT);
     printHeader(out, "algorithm", ENDPOINTS);
     List<Spread> spreads = new ArrayList<>();
     for (Algorithm algorithm : spreading) {
@@ -85,11 +91,17 @@ public final class SelectorApiExample {
         .random(RandomSource.seeded(1))
         .build()) {
       PickContext context = PickContext.create();
+      // Like a busy client, keep calls in flight, so load-aware algorithms have load to see.
+      Deque<Pick> inFlight = new ArrayDeque<>(IN_FLIGHT);
       for (int i = 0; i < picks; i++) {
+        if (inFlight.size() == IN_FLIGHT) {
+          inFlight.poll().complete(true, 1_000_000);
+        }
         Pick pick = lb.pick(context.reset());
         counts.merge(pick.endpoint().id(), 1, Integer::sum);
-        pick.complete(true, 1_000_000);
+        inFlight.add(pick);
       }
+      inFlight.forEach(pick -> pick.complete(true, 1_000_000));
     }
     return new Spread(algorithm.name(), counts);
   }

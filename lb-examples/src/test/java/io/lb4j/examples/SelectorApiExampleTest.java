@@ -43,6 +43,15 @@ class SelectorApiExampleTest {
   }
 
   @Test
+  void callsKeptInFlightLetLeastConnectionsFollowTheWeights() {
+    // Picked and completed one at a time, every endpoint would always be idle and least connections
+    // would send everything to the heaviest one.
+    Report report = SelectorApiExample.run(out, 800, 100, List.of(Algorithms.leastConnections()), List.of());
+
+    assertThat(report.spreads().get(0).picks().values()).containsExactly(400, 200, 100, 100);
+  }
+
+  @Test
   void removingAnEndpointUnderConsistentHashingMovesOnlyItsKeys() {
     Report report = SelectorApiExample.run(out, 100, 2_000, List.of(), List.of(Algorithms.ringHash(), Algorithms.rendezvous()));
 
