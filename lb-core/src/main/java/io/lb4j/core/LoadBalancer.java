@@ -78,7 +78,8 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   /**
-   * Picks an endpoint for one attempt and counts it in flight until {@link Pick#complete}.
+   * Picks an endpoint for one attempt and counts it in flight until {@link Pick#complete} or
+   * {@link Pick#cancel}.
    *
    * @throws NoEndpointAvailableException if the list is empty, no endpoint is healthy, or all
    *     eligible ones are excluded by {@code context}

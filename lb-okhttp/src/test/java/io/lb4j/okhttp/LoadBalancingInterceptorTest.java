@@ -306,10 +306,52 @@ class LoadBalancingInterceptorTest {
     balancer.healthTracker().markAvailable(blocked, "operator override");
     assertThat(balancer.selector().candidates().endpoints()).contains(blocked);
 
+    EndpointStats stats = balancer.stats(blocked.id()).orElseThrow();
+    long failuresBefore = stats.failures();
+
     for (int i = 0; i < 30; i++) {
       assertThat(get(client, "http://orders/")).isIn("200 1", "200 2");
     }
     assertThat(backends.requestCount(0)).isEqualTo(before);
+    // A denied attempt gives its pick back: no failure recorded, so no outlier ejection either.
+    assertThat(stats.failures()).isEqualTo(failuresBefore);
+    assertThat(stats.inFlight()).isZero();
+    assertThat(balancer.healthTracker().isAvailable(blocked)).isTrue();
+  }
+
+  @Test
+  void callCanceledMidAttemptRecordsNothingAgainstTheEndpoint() throws Exception {
+    Backends backends = backends(1);
+    backends.respond(0, request -> new MockResponse.Builder().code(200)
+        .headersDelay(10, TimeUnit.SECONDS).build());
+    LoadBalancer balancer = balancer(backends.serverList());
+    LoadBalancingInterceptor interceptor = interceptor(balancer).build();
+    OkHttpClient client = client(interceptor);
+    Call call = client.newCall(new Request.Builder().url("http://orders/slow").build());
+    CompletableFuture<IOException> failure = new CompletableFuture<>();
+    call.enqueue(new Callback() {
+      @Override
+      public void onResponse(Call call, Response response) {
+        response.close();
+        failure.complete(null);
+      }
+
+      @Override
+      public void onFailure(Call call, IOException e) {
+        failure.complete(e);
+      }
+    });
+    assertThat(backends.server(0).takeRequest(5, TimeUnit.SECONDS)).isNotNull();
+
+    call.cancel();
+
+    assertThat(failure.get(5, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+    EndpointStats stats = balancer.stats(backends.endpoint(0).id()).orElseThrow();
+    assertThat(stats.inFlight()).isZero();
+    assertThat(stats.successes()).isZero();
+    assertThat(stats.failures()).isZero();
+    assertThat(breaker(interceptor, backends.endpoint(0)).getMetrics().getNumberOfBufferedCalls())
+        .isZero();
   }
 
   @Test
