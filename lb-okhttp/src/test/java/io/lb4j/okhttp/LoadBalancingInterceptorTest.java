@@ -303,7 +303,7 @@ class LoadBalancingInterceptorTest {
     int before = backends.requestCount(0);
     breaker(interceptor, blocked).transitionToOpenState();
     // An operator puts it back in rotation while its breaker is still open.
-    balancer.healthTracker().markAvailable(blocked, "operator override");
+    balancer.healthTracker().markAvailable(blocked, "circuit-breaker", "operator override");
     assertThat(balancer.selector().candidates().endpoints()).contains(blocked);
 
     EndpointStats stats = balancer.stats(blocked.id()).orElseThrow();
@@ -352,6 +352,31 @@ class LoadBalancingInterceptorTest {
     assertThat(stats.failures()).isZero();
     assertThat(breaker(interceptor, backends.endpoint(0)).getMetrics().getNumberOfBufferedCalls())
         .isZero();
+  }
+
+  @Test
+  void breakerClosingDoesNotLiftAnOperatorsDrain() throws IOException {
+    Backends backends = backends(3);
+    LoadBalancer balancer = balancer(backends.serverList());
+    LoadBalancingInterceptor interceptor = interceptor(balancer).build();
+    OkHttpClient client = client(interceptor);
+    for (int i = 0; i < 3; i++) {
+      get(client, "http://orders/"); // round robin: one call each creates the three breakers
+    }
+    Endpoint drained = backends.endpoint(0);
+    balancer.healthTracker().markUnavailable(drained, "operator", "drained for maintenance");
+    CircuitBreaker breaker = breaker(interceptor, drained);
+    breaker.transitionToOpenState();
+    breaker.transitionToHalfOpenState();
+    breaker.transitionToClosedState();
+
+    int before = backends.requestCount(0);
+    for (int i = 0; i < 30; i++) {
+      assertThat(get(client, "http://orders/")).isIn("200 1", "200 2");
+    }
+    assertThat(backends.requestCount(0)).isEqualTo(before);
+    assertThat(balancer.healthTracker().snapshot().endpoints().get(0).marks())
+        .containsOnlyKeys("operator");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.HealthTracker;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -14,15 +15,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Resilience4j circuit breaker per endpoint of one service, named {@code service/endpointId},
- * whose state feeds the service's {@link HealthTracker}: OPEN takes the endpoint out of rotation,
- * HALF_OPEN puts it back so that the load balancer can pick it for the probe calls, CLOSED keeps it
- * in. Breakers are created on first use and live as long as the registry.
+ * whose state feeds the service's {@link HealthTracker} as marks of source {@value #MARK_SOURCE}:
+ * OPEN takes the endpoint out of rotation, HALF_OPEN lifts the mark so that the load balancer can
+ * pick it for the probe calls, CLOSED keeps it lifted. Lifting touches only this source's mark: an
+ * operator's drain, say, stays. Breakers are created on first use and live as long as the registry.
  *
  * <p>Thread-safe. The transition listener runs on the thread that caused the transition (a call
  * recording an outcome, or Resilience4j's scheduler moving OPEN to HALF_OPEN).
  */
 public final class EndpointBreakers {
   private static final Logger log = LoggerFactory.getLogger(EndpointBreakers.class);
+  /** The source of this class's marks in the {@link HealthTracker}. */
+  public static final String MARK_SOURCE = "circuit-breaker";
   private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final String service;
@@ -62,9 +66,9 @@ public final class EndpointBreakers {
         log.warn("service '{}': circuit breaker of endpoint {} opened; it takes no traffic until a "
             + "half-open probe succeeds (further openings are logged at most every 10 s)", service, endpoint.id());
       }
-      health.markUnavailable(endpoint, "circuit breaker open");
+      health.markUnavailable(endpoint, MARK_SOURCE, "circuit breaker open");
     } else {
-      health.markAvailable(endpoint, "circuit breaker " + to.name().toLowerCase(java.util.Locale.ROOT));
+      health.markAvailable(endpoint, MARK_SOURCE, "circuit breaker " + to.name().toLowerCase(Locale.ROOT));
     }
   }
 }
