@@ -168,6 +168,33 @@ class LoadBalancerTest {
   }
 
   @Test
+  void membershipListenersSeeTheCurrentMembersThenEveryAppliedChange() {
+    MutableServerList servers = MutableServerList.of(A, B);
+    LoadBalancer lb = LoadBalancer.builder(servers).algorithm(Algorithms.roundRobin()).build();
+    List<List<Endpoint>> seen = new CopyOnWriteArrayList<>();
+    List<Boolean> appliedFirst = new CopyOnWriteArrayList<>();
+    lb.subscribeMembership(members -> {
+      throw new IllegalStateException("a broken listener");
+    });
+    ServerList.Subscription subscription = lb.subscribeMembership(members -> {
+      seen.add(members);
+      appliedFirst.add(lb.endpoints().equals(members)
+          && members.stream().allMatch(e -> lb.stats(e.id()).isPresent()));
+    });
+
+    servers.add(C);
+    servers.add(C); // unchanged: nothing published
+    servers.remove(A);
+    subscription.close();
+    servers.remove(B);
+
+    assertThat(seen).containsExactly(List.of(A, B), List.of(A, B, C), List.of(B, C));
+    assertThat(appliedFirst).containsOnly(true);
+    assertThatThrownBy(() -> lb.subscribeMembership(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("listener");
+  }
+
+  @Test
   void negativeLatencyIsRejectedAndLeavesThePickOpen() {
     LoadBalancer lb = LoadBalancer.builder(ServerList.of(A)).build();
     Pick pick = lb.pick();

@@ -301,7 +301,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
       services.forEach((name, balancer) -> routes.put(name, new ServiceRoute(name, balancer,
           hashKeys.get(name), sessionKeys.get(name),
           new RetryBudget(budgetRatio, minRetriesPerSecond, windowNanos, ticker),
-          new EndpointBreakers(name, registry, balancer.healthTracker(), ticker),
+          new EndpointBreakers(name, registry, balancer, ticker),
           new RateLimitedLog(windowNanos, ticker))));
       RetryPolicy policy = new RetryPolicy(maxAttempts, retryableStatuses, backoffFunction(),
           retryAfterCap.toNanos(), sleeper, ticker, clock);

@@ -380,6 +380,35 @@ class LoadBalancingInterceptorTest {
   }
 
   @Test
+  void breakerOfAnEndpointThatLeavesIsDroppedAndAReturnerStartsClosed() throws IOException {
+    Backends backends = backends(3);
+    MutableServerList servers = backends.serverList();
+    LoadBalancer balancer = balancer(servers);
+    LoadBalancingInterceptor interceptor = interceptor(balancer).build();
+    OkHttpClient client = client(interceptor);
+    for (int i = 0; i < 3; i++) {
+      get(client, "http://orders/"); // round robin: one call each creates the three breakers
+    }
+    Endpoint leaver = backends.endpoint(0);
+    breaker(interceptor, leaver).transitionToOpenState();
+    assertThat(balancer.healthTracker().isAvailable(leaver)).isFalse();
+
+    servers.remove(leaver);
+
+    assertThat(interceptor.circuitBreakerRegistry().getAllCircuitBreakers())
+        .extracting(CircuitBreaker::getName)
+        .containsExactlyInAnyOrder("orders/" + backends.endpoint(1).id(), "orders/" + backends.endpoint(2).id());
+
+    servers.add(leaver);
+    Set<String> servedBy = new HashSet<>();
+    for (int i = 0; i < 6; i++) {
+      servedBy.add(get(client, "http://orders/"));
+    }
+    assertThat(servedBy).containsExactlyInAnyOrder("200 0", "200 1", "200 2");
+    assertThat(breaker(interceptor, leaver).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  @Test
   void everyServerFailingEndsAfterMaxAttemptsWithEachAttemptSuppressed() throws IOException {
     List<Endpoint> refused = List.of(Backends.refusedEndpoint(), Backends.refusedEndpoint(),
         Backends.refusedEndpoint());
