@@ -303,7 +303,8 @@ class LoadBalancingInterceptorTest {
     int before = backends.requestCount(0);
     breaker(interceptor, blocked).transitionToOpenState();
     // An operator puts it back in rotation while its breaker is still open.
-    balancer.healthTracker().markAvailable(blocked, "circuit-breaker", "operator override");
+    balancer.healthTracker().markAvailable(
+        blocked, LoadBalancingInterceptor.CIRCUIT_BREAKER_MARK_SOURCE, "operator override");
     assertThat(balancer.selector().candidates().endpoints()).contains(blocked);
 
     EndpointStats stats = balancer.stats(blocked.id()).orElseThrow();

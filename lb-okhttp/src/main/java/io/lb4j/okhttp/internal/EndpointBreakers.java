@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.HealthTracker;
 import io.lb4j.core.LoadBalancer;
+import io.lb4j.okhttp.LoadBalancingInterceptor;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Resilience4j circuit breaker per endpoint of one service, named {@code service/endpointId},
- * whose state feeds the service's {@link HealthTracker} as marks of source {@value #MARK_SOURCE}:
+ * whose state feeds the service's {@link HealthTracker} as marks of source
+ * {@value io.lb4j.okhttp.LoadBalancingInterceptor#CIRCUIT_BREAKER_MARK_SOURCE}:
  * OPEN takes the endpoint out of rotation, HALF_OPEN lifts the mark so that the load balancer can
  * pick it for the probe calls, CLOSED keeps it lifted. Lifting touches only this source's mark: an
  * operator's drain, say, stays. Breakers are created on first use and dropped, from the registry
@@ -31,8 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EndpointBreakers {
   private static final Logger log = LoggerFactory.getLogger(EndpointBreakers.class);
-  /** The source of this class's marks in the {@link HealthTracker}. */
-  public static final String MARK_SOURCE = "circuit-breaker";
+  private static final String MARK_SOURCE = LoadBalancingInterceptor.CIRCUIT_BREAKER_MARK_SOURCE;
   private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final String service;
