@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -129,6 +130,31 @@ class OkHttpHealthCheckTest {
         restarted.start(Backends.LOOPBACK, port);
         awaitAvailable(tracker, endpoint, true);
       }
+    }
+  }
+
+  @Test
+  void trackerTimeoutCancelsTheHangingProbesCallAndCountsItAsAFailure() {
+    backends.respond(0, request -> new MockResponse.Builder().code(200)
+        .headersDelay(10, TimeUnit.SECONDS).build());
+    AtomicInteger canceled = new AtomicInteger();
+    OkHttpClient client = new OkHttpClient.Builder().eventListener(new EventListener() {
+      @Override
+      public void canceled(Call call) {
+        canceled.incrementAndGet();
+      }
+    }).build();
+    // The check's own timeout (5 s) is far longer than the tracker's (200 ms): the tracker cancels.
+    OkHttpHealthCheck slowCheck = OkHttpHealthCheck.builder(client).timeout(Duration.ofSeconds(5)).build();
+    Endpoint endpoint = backends.endpoint(0);
+    try (HealthTracker tracker = HealthTracker.builder().healthCheck(slowCheck)
+        .healthCheckInterval(Duration.ofMillis(250)).healthCheckTimeout(Duration.ofMillis(200))
+        .healthCheckJitter(0).unhealthyThreshold(2).slowStartWindow(Duration.ZERO).build()) {
+      tracker.updateMembership(List.of(endpoint));
+
+      awaitAvailable(tracker, endpoint, false);
+      // The tracker reports the timed-out probe first, then cancels it.
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> canceled.get() >= 2);
     }
   }
 
