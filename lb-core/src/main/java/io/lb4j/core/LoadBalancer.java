@@ -147,9 +147,11 @@ public final class LoadBalancer implements AutoCloseable {
    * Calls {@code listener} with the current members, then with the new members after every change
    * of the server list, once the balancer has applied it (stats, health tracking, selector), until
    * the subscription is closed: for state kept per endpoint beside the balancer, such as circuit
-   * breakers, that must follow the membership. Listeners run on the thread that delivered the
-   * server list's change, outside the balancer's lock, isolated from one another (one that throws
-   * is logged). A listener subscribing while a change is being applied may see that snapshot twice.
+   * breakers, that must follow the membership. Changes are delivered on the thread that delivered
+   * the server list's change, outside the balancer's lock, to each listener in isolation (one that
+   * throws is logged). The first call, with the current members, runs on the subscribing thread
+   * under the balancer's rebuild lock, so that no change slips between it and the registration;
+   * a listener subscribing while a change is being applied may therefore see that snapshot twice.
    */
   public Subscription subscribeMembership(ServerList.Listener listener) {
     Objects.requireNonNull(listener, "listener");

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * the pick is completed and the breaker records the outcome. An attempt that never put the endpoint
  * to the test (its breaker refused it, the caller canceled the call, a bug below us threw) gives
  * its pick back with {@link Pick#cancel()} and its permission back to the breaker: neither counts
- * it. Failures while reading the body
- * happen in the caller's hands, after the interceptor returned, and are not attributed.
+ * it. Failures while reading the body happen in the caller's hands, after the interceptor
+ * returned, and are not attributed.
  */
 public final class CallRouter {
   private static final Logger log = LoggerFactory.getLogger(CallRouter.class);
