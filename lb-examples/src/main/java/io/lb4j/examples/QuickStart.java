@@ -100,8 +100,8 @@ public final class QuickStart {
         QuickStartTally tally = new QuickStartTally(backends);
         // Only for this demo's table: an interceptor after lb4j's sees every attempt, retries included.
         OkHttpClient counted = client.newBuilder().addInterceptor(tally.attemptCounter()).build();
-        out.printf(Locale.ROOT, "%s: %s over peak-EWMA latency x in-flight (power of two choices),"
-            + " the LoadBalancer default%n", inventory, inventory.algorithm().name());
+        out.printf(Locale.ROOT, "http://inventory -> %s%n  %s: power of two choices over peak-EWMA latency"
+            + " x in-flight, the LoadBalancer's default algorithm%n", inventory, inventory.algorithm().name());
         for (InventoryBackend backend : backends) {
           out.printf(Locale.ROOT, "  %s  %s:%d  +%d ms per request%n",
               backend.name(), backend.host(), backend.port(), backend.delay().toMillis());

@@ -7,7 +7,9 @@ import io.lb4j.examples.QuickStartTally.InstanceRow;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,12 +20,16 @@ class QuickStartTest {
   private static final int REQUESTS = 300;
   private static Result result;
   private static String output;
+  private static Set<Thread> threadsLeft;
 
   @BeforeAll
   static void runSmallQuickStart() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     result = QuickStart.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), REQUESTS, 4, false);
     output = bytes.toString(StandardCharsets.UTF_8);
+    threadsLeft = new HashSet<>(Thread.getAllStackTraces().keySet());
+    threadsLeft.removeAll(before);
   }
 
   private static InstanceRow row(String name) {
@@ -76,8 +82,9 @@ class QuickStartTest {
   void printsTheAlgorithmTheCrashAndOneTableRowPerInstance() {
     List<String> lines = output.lines().collect(Collectors.toList());
     assertThat(output)
-        .contains("LoadBalancer{inventory, least-response-time, 4/4 eligible}: least-response-time over "
-            + "peak-EWMA latency x in-flight (power of two choices), the LoadBalancer default")
+        .contains("http://inventory -> LoadBalancer{inventory, least-response-time, 4/4 eligible}\n"
+            + "  least-response-time: power of two choices over peak-EWMA latency x in-flight,"
+            + " the LoadBalancer's default algorithm")
         .contains("inventory-1 stopped after 150 calls started (")
         .contains("[health] EJECTED inventory-1: 5 consecutive failures")
         .contains("300 / 300 calls done (100%)")
@@ -86,5 +93,12 @@ class QuickStartTest {
     assertThat(lines).filteredOn(line -> line.matches("inventory-\\d +\\d+ ms .*")).hasSize(4);
     assertThat(lines).filteredOn(line -> line.startsWith("all ")).singleElement().asString()
         .matches("all +150 +150 +" + result.retries() + " +\\d+\\.\\d +\\d+\\.\\d");
+  }
+
+  @Test
+  void leavesNoNonDaemonThreadRunningSoExecJavaCanExit() {
+    // exec:java waits for every non-daemon thread: an HTTP server or OkHttp dispatcher left
+    // running would hang the README's demo command after the table.
+    assertThat(threadsLeft).filteredOn(thread -> thread.isAlive() && !thread.isDaemon()).isEmpty();
   }
 }
