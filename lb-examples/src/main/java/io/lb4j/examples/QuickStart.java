@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -78,6 +79,13 @@ public final class QuickStart {
    * @param interactive update one progress line with {@code \r} rather than printing every 10%
    */
   static Result run(PrintStream out, int requests, int threads, boolean interactive) throws InterruptedException {
+    Objects.requireNonNull(out, "out");
+    if (requests < 2) {
+      throw new IllegalArgumentException("requests must be >= 2, was " + requests);
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+    }
     List<InventoryBackend> backends = new ArrayList<>();
     for (int i = 0; i < DELAYS.size(); i++) {
       backends.add(InventoryBackend.start("inventory-" + (i + 1), DELAYS.get(i)));

@@ -1,6 +1,7 @@
 package io.lb4j.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lb4j.examples.QuickStart.Result;
 import io.lb4j.examples.QuickStartTally.InstanceRow;
@@ -100,5 +101,12 @@ class QuickStartTest {
     // exec:java waits for every non-daemon thread: an HTTP server or OkHttp dispatcher left
     // running would hang the README's demo command after the table.
     assertThat(threadsLeft).filteredOn(thread -> thread.isAlive() && !thread.isDaemon()).isEmpty();
+  }
+
+  @Test
+  void badSizesFailNamingTheValue() {
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> QuickStart.run(out, 1, 4, false)).hasMessage("requests must be >= 2, was 1");
+    assertThatThrownBy(() -> QuickStart.run(out, 10, 0, false)).hasMessage("threads must be >= 1, was 0");
   }
 }
