@@ -2,29 +2,32 @@ package io.lb4j.examples;
 
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.LoadBalancer;
-import io.lb4j.core.Pick;
-import io.lb4j.core.PickContext;
+import io.lb4j.okhttp.LoadBalancedOkHttp;
+import io.lb4j.okhttp.LoadBalancingInterceptor;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 
 /**
- * The orders service's client for the inventory service: each call picks an instance through a
- * {@link LoadBalancer}, sends the request with the JDK's {@link HttpClient}, and reports the outcome
- * with {@link Pick#complete}. A failed attempt (connection refused, timeout, 5xx) is retried on an
- * instance this call has not tried, up to {@code maxAttempts}; that is safe because stock look-ups
- * are idempotent GETs.
+ * The orders service's client for the inventory service: one OkHttp client, wrapped by lb4j, that
+ * sends {@code GET http://inventory/stock/{sku}} to an instance chosen by the configured
+ * {@link LoadBalancer}. lb4j's interceptor retries a failed attempt (connection refused, connection
+ * cut, 502/503/504) on an instance the call has not tried, up to the configured attempts; stock
+ * look-ups are idempotent GETs, so that is safe even when the request reached the instance.
  *
- * <p>{@link #attempt} is the only code that touches HTTP and the balancer's pick/complete cycle:
- * when lb-okhttp's interceptor is in use, it becomes one OkHttp call to
- * {@code http://inventory/stock/{sku}}, and the retry loop moves into the interceptor.
+ * <p>Each reply says which instance answered (its {@code X-Instance} header) and which ones the
+ * call tried, in order, as recorded by an interceptor placed after lb4j's, where it sees every
+ * attempt: what a service would put in its logs or traces.
  *
- * <p>Thread-safe. {@link #close()} closes the balancer.
+ * <p>Thread-safe. {@link #close()} closes the balancer and releases OkHttp's threads and connections.
  */
 final class InventoryClient implements AutoCloseable {
 
@@ -37,14 +40,25 @@ final class InventoryClient implements AutoCloseable {
 
   private final InventoryClientConfig config;
   private final LoadBalancer lb;
-  private final HttpClient http;
+  private final OkHttpClient http;
+  private final Map<String, String> idByAddress = new HashMap<>();
 
   InventoryClient(InventoryClientConfig config) {
     this.config = Objects.requireNonNull(config, "config");
+    for (Endpoint instance : config.instances()) {
+      idByAddress.put(instance.address(), instance.id());
+    }
     this.lb = config.newLoadBalancer();
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
+    LoadBalancingInterceptor routing = LoadBalancingInterceptor.builder()
+        .service(config.service(), lb)
+        .maxAttempts(config.maxAttempts())
+        .build();
+    OkHttpClient base = new OkHttpClient.Builder()
         .connectTimeout(config.timeout())
+        .readTimeout(config.timeout())
+        .build();
+    this.http = LoadBalancedOkHttp.wrap(base, routing).newBuilder()
+        .addInterceptor(this::recordAttempt)
         .build();
   }
 
@@ -52,61 +66,39 @@ final class InventoryClient implements AutoCloseable {
    * The stock of {@code sku}.
    *
    * @throws IOException the last attempt's failure, earlier ones attached as suppressed, once
-   *     {@code maxAttempts} instances failed (or none was left to try)
-   * @throws io.lb4j.core.NoEndpointAvailableException if no instance can take the call at all
+   *     every allowed attempt failed; or, with lb-core's
+   *     {@link io.lb4j.core.NoEndpointAvailableException} as its cause, if no instance can take the call
    */
-  StockReply stock(String sku) throws IOException, InterruptedException {
+  StockReply stock(String sku) throws IOException {
     Objects.requireNonNull(sku, "sku");
-    PickContext context = PickContext.create();
     List<String> tried = new ArrayList<>(config.maxAttempts());
-    IOException failure = null;
-    // Attempt 1 always picks, so an empty or all-ejected list surfaces as NoEndpointAvailableException.
-    for (int attempt = 1; attempt <= config.maxAttempts() && (attempt == 1 || tried.size() < lb.endpoints().size());
-        attempt++) {
-      Pick pick = lb.pick(context.attempt(attempt));
-      Endpoint endpoint = pick.endpoint();
-      tried.add(endpoint.id());
-      try {
-        HttpResponse<String> response = attempt(pick, sku);
-        return new StockReply(sku, Integer.parseInt(response.body().trim()),
-            response.headers().firstValue(InventoryBackend.INSTANCE_HEADER).orElse(endpoint.id()), List.copyOf(tried));
-      } catch (IOException e) {
-        if (failure != null) {
-          e.addSuppressed(failure);
-        }
-        failure = e;
-        context.exclude(endpoint);
+    HttpUrl url = new HttpUrl.Builder().scheme("http").host(config.service())
+        .addPathSegment("stock").addPathSegment(sku).build();
+    Request request = new Request.Builder().url(url).tag(Trail.class, new Trail(tried)).build();
+    try (Response response = http.newCall(request).execute()) {
+      String body = response.body().string();
+      if (!response.isSuccessful()) {
+        throw new IOException(config.service() + " answered " + response.code() + " for " + sku + " after trying "
+            + tried);
       }
+      return new StockReply(sku, Integer.parseInt(body.trim()), response.header(InventoryBackend.INSTANCE_HEADER),
+          List.copyOf(tried));
     }
-    throw Objects.requireNonNull(failure);
   }
 
-  /** One attempt on the picked instance; completes {@code pick} exactly once. */
-  private HttpResponse<String> attempt(Pick pick, String sku) throws IOException, InterruptedException {
-    Endpoint endpoint = pick.endpoint();
-    HttpRequest request = HttpRequest.newBuilder(
-            URI.create("http://" + endpoint.address() + "/stock/" + sku))
-        .timeout(config.timeout())
-        .GET()
-        .build();
-    HttpResponse<String> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException | RuntimeException e) {
-      pick.complete(false);
-      throw e;
-    } catch (InterruptedException e) {
-      // The caller gave up, not the instance: do not count it against the instance's health.
-      pick.complete(true);
-      throw e;
+  /** Runs after lb4j's interceptor, once per attempt, with the chosen instance in the URL. */
+  private Response recordAttempt(Interceptor.Chain chain) throws IOException {
+    Trail trail = chain.request().tag(Trail.class);
+    if (trail != null) {
+      HttpUrl url = chain.request().url();
+      String address = url.host() + ":" + url.port();
+      trail.tried().add(idByAddress.getOrDefault(address, address));
     }
-    boolean served = response.statusCode() < 500;
-    pick.complete(served);
-    if (!served) {
-      throw new IOException(config.service() + " instance " + endpoint.id() + " answered " + response.statusCode());
-    }
-    return response;
+    return chain.proceed(chain.request());
   }
+
+  /** The instances one call tried; written by that call's thread only. */
+  private record Trail(List<String> tried) {}
 
   LoadBalancer loadBalancer() {
     return lb;
@@ -115,5 +107,7 @@ final class InventoryClient implements AutoCloseable {
   @Override
   public void close() {
     lb.close();
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
   }
 }

@@ -15,10 +15,11 @@ import java.util.StringJoiner;
  * before each order. Inventory runs as three instances (two in the client's zone, one in another),
  * started here on ephemeral loopback ports; the client is configured from
  * {@code inventory-client.properties} the way a real service would be, and keeps its calls in its
- * own zone. Halfway through, one instance crashes: calls that pick it fail over to another instance
- * within the same call, so every order still gets its answer; after a few failures in a row the
- * health tracker ejects the instance, and with only half of the local zone left, traffic spills
- * over to the other zone.
+ * own zone. Calls go through OkHttp wrapped by lb4j ({@link InventoryClient}); the configured attempt
+ * budget and timeout go to lb4j's interceptor and OkHttp. Halfway through, one instance crashes:
+ * calls that pick it fail over to another instance within the same call (the interceptor's retry),
+ * so every order still gets its answer; after five failures in a row the health tracker ejects the
+ * instance, and with only half of the local zone left, traffic spills over to the other zone.
  *
  * <p>Run it: {@code mvn -q -B -pl lb-examples -am compile exec:java
  * -Dexample=io.lb4j.examples.OrdersExample}.
@@ -31,11 +32,11 @@ public final class OrdersExample {
   /** What happened, for tests. */
   record Outcome(List<StockReply> beforeCrash, List<StockReply> afterCrash, int crashedServedBefore) {}
 
-  public static void main(String[] args) throws IOException, InterruptedException {
+  public static void main(String[] args) throws IOException {
     run(System.out, 8, 12);
   }
 
-  static Outcome run(PrintStream out, int ordersBefore, int ordersAfter) throws IOException, InterruptedException {
+  static Outcome run(PrintStream out, int ordersBefore, int ordersAfter) throws IOException {
     List<InventoryBackend> backends = List.of(
         InventoryBackend.start("inventory-1"), InventoryBackend.start(CRASHING), InventoryBackend.start("inventory-3"));
     try {
@@ -71,7 +72,7 @@ public final class OrdersExample {
   }
 
   private static List<StockReply> placeOrders(PrintStream out, InventoryClient inventory, int first, int count)
-      throws IOException, InterruptedException {
+      throws IOException {
     List<StockReply> replies = new ArrayList<>(count);
     for (int order = first; order < first + count; order++) {
       StockReply reply = inventory.stock("sku-" + order);
