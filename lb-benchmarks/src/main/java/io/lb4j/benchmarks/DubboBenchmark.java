@@ -40,7 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(2)
+// Dubbo otherwise prints a logger-discovery banner into the JMH output.
+@Fork(value = 2, jvmArgsAppend = "-Ddubbo.application.logger=slf4j")
 public class DubboBenchmark {
 
   @Param({"3", "100", "1000"})
