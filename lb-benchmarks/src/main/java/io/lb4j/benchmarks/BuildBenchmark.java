@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What one membership or health change costs: {@code algorithm.newSelector(candidates)} over 1,000
  * endpoints, the work a {@link io.lb4j.core.LoadBalancer} does off the pick path on every change
- * (ring of 100/160/1000 vnodes per endpoint, Maglev table of 65,537 entries, alias tables, ...).
+ * (ring of 100/160/1000 vnodes per weight unit, Maglev table of 65,537 entries, alias tables, ...),
+ * with uniform weights and with the pick benchmarks' weights 1, 2, 3.
  * With {@code -prof gc}, {@code gc.alloc.rate.norm} is the bytes allocated per build: an upper
  * bound of the selector's retained size (it also counts temporaries such as sort buffers).
  */
@@ -34,9 +35,17 @@ public class BuildBenchmark {
   @Param({"1000"})
   public int n;
 
-  /** Specs resolved by {@link BenchAlgorithms#byName}; must list every {@link BenchAlgorithms#SPECS}. */
+  /** Specs resolved by {@link BenchAlgorithms#byName}; each must be one of {@link BenchAlgorithms#SPECS}. */
   @Param({"round-robin"})
   public String algorithm;
+
+  /**
+   * {@code uniform}: every weight 1, so a ring has exactly vnodes × n points; {@code 1-2-3}: the
+   * pick benchmarks' fleet, where weight-aware builds (vnodes per weight, smooth WRR cycles, alias
+   * tables) do their full work.
+   */
+  @Param({"uniform", "1-2-3"})
+  public String weights;
 
   private Algorithm factory;
   private Candidates candidates;
@@ -44,7 +53,16 @@ public class BuildBenchmark {
   @Setup
   public void prepare() {
     factory = BenchAlgorithms.byName(algorithm);
-    candidates = Candidates.of(BenchEndpoints.fleet(n));
+    switch (weights) {
+      case "uniform":
+        candidates = Candidates.of(BenchEndpoints.uniform(n));
+        break;
+      case "1-2-3":
+        candidates = Candidates.of(BenchEndpoints.fleet(n));
+        break;
+      default:
+        throw new IllegalArgumentException("weights must be uniform or 1-2-3, was " + weights);
+    }
   }
 
   @Benchmark

@@ -52,8 +52,9 @@ public final class ResultsTables {
           return "floor: " + method.replace("2Threads", "").replace("Floor", "");
         case "SelectorBenchmark":
         case "LoadBalancerBenchmark":
-        case "BuildBenchmark":
           return "lb4j " + algorithm;
+        case "BuildBenchmark":
+          return "lb4j " + algorithm + ", weights " + params.get("weights");
         default:
           return benchmarkClass.replace("Benchmark", "") + " " + algorithm;
       }
