@@ -20,6 +20,118 @@ public final class Algorithms {
   // --- weighted and load-aware algorithms (issue #2) ---
 
   // --- hash-based algorithms (issue #3) ---
+  // Internal classes are named in full here so that this region needs no import of its own.
+
+  /**
+   * Hash modulo: {@code hash(key) mod n} (unsigned) over the endpoints in id order; with unequal
+   * weights, {@code hash(key) mod W} over cumulative weights. Disruptive on resize: adding one
+   * endpoint to n moves about {@code n/(n+1)} of all keys. Prefer {@link #ringHash()},
+   * {@link #maglev()} or {@link #rendezvous()} when the fleet changes. Key from
+   * {@link PickContext#hashKey(String)}; without one, a random pick.
+   */
+  public static Algorithm hashModulo() {
+    return named("hash-modulo", io.lb4j.core.internal.HashModuloSelector::new);
+  }
+
+  /**
+   * Consistent hashing on a ring with 160 virtual nodes per unit of weight (libketama's and nginx's
+   * choice: shares within about ±8%). Removing an endpoint moves only its keys. See
+   * {@link #ringHash(int)}.
+   */
+  public static Algorithm ringHash() {
+    return ringHash(io.lb4j.core.internal.RingHashSelector.DEFAULT_VNODES_PER_WEIGHT);
+  }
+
+  /**
+   * Consistent hashing on a ring with {@code vnodesPerWeight} points per unit of weight: more points
+   * even out shares (noise about {@code 1/√vnodesPerWeight}) at 16 bytes each; the ring is capped
+   * near 2^20 points by scaling every endpoint's count down alike. Pick O(log points), no
+   * allocation.
+   *
+   * @throws IllegalArgumentException if {@code vnodesPerWeight} is not in [1, 2^20]
+   */
+  public static Algorithm ringHash(int vnodesPerWeight) {
+    io.lb4j.core.internal.RingHashSelector.checkVnodesPerWeight(vnodesPerWeight);
+    return named("ring-hash",
+        candidates -> new io.lb4j.core.internal.RingHashSelector(candidates, vnodesPerWeight));
+  }
+
+  /**
+   * Maglev with a 65,537-slot table: O(1) pick, near-perfect spread; when one of n endpoints leaves,
+   * somewhat more than {@code 1/n} of keys move (1.55/n measured at n = 100). See
+   * {@link #maglev(int)}.
+   */
+  public static Algorithm maglev() {
+    return maglev(io.lb4j.core.internal.MaglevSelector.DEFAULT_TABLE_SIZE);
+  }
+
+  /**
+   * Maglev with a lookup table of {@code tableSize} slots, weight-aware. Keep {@code tableSize >=
+   * 100 × endpoints} for shares within about 1%; building a selector over more endpoints than
+   * slots fails with {@link IllegalArgumentException}.
+   *
+   * @throws IllegalArgumentException if {@code tableSize} is not a prime in [7, 2^26]
+   */
+  public static Algorithm maglev(int tableSize) {
+    io.lb4j.core.internal.MaglevSelector.checkTableSize(tableSize);
+    return named("maglev",
+        candidates -> new io.lb4j.core.internal.MaglevSelector(candidates, tableSize));
+  }
+
+  /**
+   * Consistent hashing with bounded loads, balance factor 1.25: no endpoint above 125% of the
+   * average in-flight load. See {@link #boundedLoadHash(double)}.
+   */
+  public static Algorithm boundedLoadHash() {
+    return boundedLoadHash(io.lb4j.core.internal.BoundedLoadHashSelector.DEFAULT_BALANCE_FACTOR);
+  }
+
+  /**
+   * Consistent hashing with bounded loads: the ring of {@link #ringHash()}, walking past endpoints
+   * whose in-flight count + 1 would exceed {@code ⌈c × (total in-flight + 1) × weight share⌉}.
+   * Smaller {@code c} evens load more and moves more keys off their home endpoint. Needs the
+   * balancer's in-flight counts, so use it through {@link LoadBalancer}.
+   *
+   * @throws IllegalArgumentException if {@code balanceFactor} is not a finite number > 1
+   */
+  public static Algorithm boundedLoadHash(double balanceFactor) {
+    io.lb4j.core.internal.BoundedLoadHashSelector.checkBalanceFactor(balanceFactor);
+    return named("bounded-load-hash",
+        candidates -> new io.lb4j.core.internal.BoundedLoadHashSelector(candidates, balanceFactor));
+  }
+
+  /**
+   * Rendezvous (highest random weight) hashing, weighted: exact weight shares and minimal
+   * disruption with no knob; pick O(n).
+   */
+  public static Algorithm rendezvous() {
+    return named("rendezvous", io.lb4j.core.internal.RendezvousSelector::new);
+  }
+
+  /**
+   * Sticky sessions over {@code delegate}, keeping up to 100,000 sessions for 30 minutes after
+   * their last pick. See {@link #sticky(Algorithm, long, java.time.Duration)}.
+   */
+  public static Algorithm sticky(Algorithm delegate) {
+    return sticky(delegate, io.lb4j.core.internal.StickySessionAlgorithm.DEFAULT_MAXIMUM_SIZE,
+        io.lb4j.core.internal.StickySessionAlgorithm.DEFAULT_EXPIRE_AFTER_ACCESS);
+  }
+
+  /**
+   * Sticky sessions: the first pick of a session id ({@link PickContext#sessionId(String)}) is made
+   * by {@code delegate} and pinned; later picks of the session return that endpoint while it is
+   * available and not excluded, else re-pin. Pins live in this algorithm (a Caffeine cache of at
+   * most {@code maximumSize} sessions, each expiring {@code expireAfterAccess} after its last pick),
+   * so they survive selector rebuilds; use one instance per balancer. Picks without a session go
+   * to {@code delegate}.
+   *
+   * @throws IllegalArgumentException if {@code maximumSize} or {@code expireAfterAccess} is not
+   *     positive
+   */
+  public static Algorithm sticky(
+      Algorithm delegate, long maximumSize, java.time.Duration expireAfterAccess) {
+    return new io.lb4j.core.internal.StickySessionAlgorithm(delegate, maximumSize, expireAfterAccess);
+  }
 
   static Algorithm named(String name, Function<Candidates, Selector> factory) {
     Objects.requireNonNull(name, "name");

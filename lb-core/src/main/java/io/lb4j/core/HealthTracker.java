@@ -1,12 +1,22 @@
 package io.lb4j.core;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.ServerList.Subscription;
-import io.lb4j.core.internal.Listeners;
-import java.util.ArrayList;
+import io.lb4j.core.internal.ActiveProber;
+import io.lb4j.core.internal.EjectionBackoff;
+import io.lb4j.core.internal.HealthSettings;
+import io.lb4j.core.internal.HealthStateMachine;
+import io.lb4j.core.internal.SlowStartRamp;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,89 +25,468 @@ import org.slf4j.LoggerFactory;
  * which members are eligible whenever it rebuilds its selector, feeds it every call's outcome, and
  * rebuilds when it publishes a change.
  *
- * <p>This version knows external verdicts only: {@link #markUnavailable} and {@link #markAvailable}
- * (used by circuit breakers and operators). Thread-safe; listeners are isolated from each other.
+ * <p>An endpoint is <em>available</em> unless one of these holds: passive outlier detection ejected
+ * it (N consecutive failures, or a failure rate over a sliding window; ejections grow exponentially
+ * when repeated and are capped as a share of the members), active {@link HealthCheck} probes hold
+ * it down, or {@link #markUnavailable} (a circuit breaker, an operator) took it out. When fewer
+ * than the panic threshold of members are available, {@link #eligible} returns every member not
+ * marked unavailable (panic mode, as in Envoy): better to spread load over all than to crush the
+ * few survivors. An endpoint that joins after the first non-empty membership, or comes back from
+ * any of those states, ramps its {@link #effectiveWeight} up over the slow-start window; members
+ * present at startup start at full weight.
+ *
+ * <p>Concurrency design: {@link #recordOutcome} runs on every call. It looks up the endpoint's
+ * state (a concurrent-map read) and updates per-endpoint atomics and a ring of time buckets:
+ * lock-free, and allocation-free unless the outcome trips an ejection. Every verdict (eject,
+ * return, probe result, mark, ramp step, panic) is taken under one lock and written to volatile
+ * fields, so {@link #eligible} and {@link #effectiveWeight} read without locking. Listeners are
+ * called after the lock is released, isolated from one another; changes made concurrently on
+ * different threads may reach them in either order, and the balancer always rebuilds from the
+ * latest state. Time-driven changes (ejection expiry, slow-start steps) happen in {@link #refresh},
+ * which a scheduler calls every {@link Builder#refreshInterval refresh interval} and tests call
+ * directly with a fake {@link Ticker}.
+ *
+ * <p>Logging: every transition at INFO (ejection, return, probe up/down, mark, panic entered/left,
+ * the first refused ejection); nothing per request. Thread-safe. {@link #close()} stops probes and
+ * the refresh task, and shuts the scheduler down if the tracker created it.
  */
-public final class HealthTracker {
+public final class HealthTracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthTracker.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
 
-  private final Map<String, String> unavailable = new ConcurrentHashMap<>();
-  private final Listeners<HealthTracker> listeners = new Listeners<>("health tracker");
+  private final HealthStateMachine machine;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
+  private final ScheduledFuture<?> refreshTask;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private HealthTracker() {}
+  private HealthTracker(Builder builder) {
+    HealthSettings settings = new HealthSettings(builder.ticker, builder.consecutiveFailures,
+        builder.failureRatePercent, builder.failureRateMinRequests,
+        builder.failureRateWindow.toNanos(),
+        new EjectionBackoff(builder.baseEjectionTime.toNanos(), builder.maxEjectionTime.toNanos()),
+        builder.maxEjectionPercent, builder.panicThresholdPercent,
+        new SlowStartRamp(builder.slowStartWindow.toNanos(), builder.slowStartFloorPercent),
+        builder.healthyThreshold, builder.unhealthyThreshold);
+    this.ownsScheduler = builder.scheduler == null;
+    this.scheduler = ownsScheduler ? newDaemonScheduler() : builder.scheduler;
+    HealthCheck check = builder.healthCheck;
+    this.machine = new HealthStateMachine(settings, check == null ? null
+        : sink -> new ActiveProber(check, scheduler, builder.healthCheckInterval.toNanos(),
+            builder.healthCheckTimeout.toNanos(), builder.healthCheckJitterPercent, builder.random,
+            sink));
+    long refresh = builder.refreshInterval.toNanos();
+    this.refreshTask = scheduler.scheduleWithFixedDelay(
+        this::refreshQuietly, refresh, refresh, TimeUnit.NANOSECONDS);
+  }
 
-  /** A tracker with default settings. */
+  /** A tracker with every default; see {@link Builder}. Owns a daemon thread until closed. */
   public static HealthTracker create() {
-    return new HealthTracker();
+    return builder().build();
+  }
+
+  /** A builder starting from the defaults documented on each of its setters. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
-   * Records the outcome of one call to {@code endpoint}; called by {@link Pick#complete}.
-   * Allocation-free unless it changes the endpoint's state.
+   * Records the outcome of one call to {@code endpoint}; called by {@link Pick#complete}. Lock-free,
+   * and allocation-free unless it ejects the endpoint. Outcomes of non-members are ignored.
+   * {@code latencyNanos} is accepted for latency-based detection and not used yet.
    */
   public void recordOutcome(Endpoint endpoint, boolean success, long latencyNanos) {
-    Objects.requireNonNull(endpoint, "endpoint");
+    machine.recordOutcome(Objects.requireNonNull(endpoint, "endpoint"), success);
   }
 
-  /** Tells the tracker the current members, so it forgets those that left. */
+  /** Tells the tracker the current members, so it tracks newcomers and forgets those that left. */
   public void updateMembership(List<Endpoint> members) {
-    Objects.requireNonNull(members, "members");
-    unavailable.keySet().retainAll(members.stream().map(Endpoint::id).toList());
+    machine.updateMembership(Objects.requireNonNull(members, "members"));
   }
 
   /**
-   * The members that may take traffic now, in their given order; never null. May be empty if none
-   * is available.
+   * The members that may take traffic now, in their given order: the available ones, or in panic
+   * mode every member not {@linkplain #markUnavailable marked unavailable}. Returns
+   * {@code members} itself when all are available. Never null; empty only if nothing is eligible.
    */
   public List<Endpoint> eligible(List<Endpoint> members) {
-    if (unavailable.isEmpty()) {
-      return members;
-    }
-    List<Endpoint> eligible = new ArrayList<>(members.size());
-    for (Endpoint member : members) {
-      if (!unavailable.containsKey(member.id())) {
-        eligible.add(member);
-      }
-    }
-    return eligible;
+    return machine.eligible(Objects.requireNonNull(members, "members"));
   }
 
-  /** The weight {@code endpoint} should carry now (its configured weight). */
+  /**
+   * The weight {@code endpoint} should carry now: its configured weight, lowered while it ramps up
+   * after joining or recovering. While any member ramps, all weights are multiplied by a common
+   * scale (see {@link Builder#slowStartWindow}), so compare weights with each other, not with
+   * {@link Endpoint#weight()}. Changes only in {@link #refresh} and on state changes, which publish.
+   */
   public int effectiveWeight(Endpoint endpoint) {
-    return endpoint.weight();
+    return machine.effectiveWeight(endpoint);
   }
 
-  /** Whether {@code endpoint} may take traffic now. */
+  /**
+   * Whether {@code endpoint} may take traffic now, ignoring panic mode: not ejected, not held down
+   * by probes, not marked unavailable. Unknown endpoints are available.
+   */
   public boolean isAvailable(Endpoint endpoint) {
-    return !unavailable.containsKey(endpoint.id());
+    return machine.isAvailable(endpoint);
+  }
+
+  /** Whether fewer than the panic threshold of members are available. */
+  public boolean isPanicking() {
+    return machine.isPanicking();
   }
 
   /**
    * Marks {@code endpoint} unavailable until {@link #markAvailable} is called for it, for example
-   * because its circuit breaker opened. Publishes a change if its state changed.
+   * because its circuit breaker opened. Publishes a change if its state changed. The mark holds in
+   * panic mode too, and ends when the endpoint leaves the membership.
    */
   public void markUnavailable(Endpoint endpoint, String reason) {
-    Objects.requireNonNull(endpoint, "endpoint");
-    Objects.requireNonNull(reason, "reason");
-    if (unavailable.put(endpoint.id(), reason) == null) {
-      log.info("endpoint {} marked unavailable: {}", endpoint.id(), reason);
-      listeners.publish(this);
-    }
+    machine.markUnavailable(
+        Objects.requireNonNull(endpoint, "endpoint"), Objects.requireNonNull(reason, "reason"));
   }
 
   /** Lifts a {@link #markUnavailable} verdict. Publishes a change if its state changed. */
   public void markAvailable(Endpoint endpoint, String reason) {
-    Objects.requireNonNull(endpoint, "endpoint");
-    Objects.requireNonNull(reason, "reason");
-    if (unavailable.remove(endpoint.id()) != null) {
-      log.info("endpoint {} marked available: {}", endpoint.id(), reason);
-      listeners.publish(this);
+    machine.markAvailable(
+        Objects.requireNonNull(endpoint, "endpoint"), Objects.requireNonNull(reason, "reason"));
+  }
+
+  /**
+   * Applies the passage of time: returns endpoints whose ejection ran out, advances slow-start
+   * ramps, and publishes if anything changed. Called periodically by the tracker's scheduler;
+   * tests with a fake ticker call it directly.
+   */
+  public void refresh() {
+    machine.refresh();
+  }
+
+  private void refreshQuietly() {
+    try {
+      machine.refresh();
+    } catch (RuntimeException e) {
+      log.warn("health refresh failed; will retry at the next tick", e);
     }
   }
 
-  /** Calls {@code onChange} after every change of eligibility, until the subscription is closed. */
+  /** Calls {@code onChange} after every change of eligibility or weights, until the subscription is closed. */
   public Subscription subscribe(Runnable onChange) {
-    Objects.requireNonNull(onChange, "onChange");
-    return listeners.add(tracker -> onChange.run());
+    return machine.subscribe(Objects.requireNonNull(onChange, "onChange"));
+  }
+
+  /** Delivers every {@link HealthEvent} to {@code listener}, until the subscription is closed. */
+  public Subscription subscribeEvents(Consumer<? super HealthEvent> listener) {
+    return machine.subscribeEvents(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** The health of every member now, and the panic flag; for metrics. O(members). */
+  public HealthSnapshot snapshot() {
+    return machine.snapshot();
+  }
+
+  /**
+   * Stops probes and periodic refreshes and, if the tracker created its scheduler, shuts it down.
+   * Eligibility keeps answering from the last state. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    refreshTask.cancel(false);
+    machine.close();
+    if (ownsScheduler) {
+      scheduler.shutdownNow();
+    }
+  }
+
+  private static ScheduledExecutorService newDaemonScheduler() {
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "lb4j-health-" + THREADS.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    // Probe timeouts are cancelled on nearly every probe; drop them from the queue at once.
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+
+  @Override
+  public String toString() {
+    return "HealthTracker{" + machine + "}";
+  }
+
+  /**
+   * Configures a {@link HealthTracker}; not thread-safe. Every setter validates at once and fails
+   * with {@link IllegalArgumentException} naming the field, the value and the bound, or
+   * {@link NullPointerException} naming a missing value. Each setter's Javadoc gives its default and
+   * why; the defaults follow Envoy's outlier detection where a client-side balancer has no reason
+   * to differ.
+   */
+  public static final class Builder {
+    private Ticker ticker = Ticker.systemTicker();
+    private RandomSource random = RandomSource.threadLocal();
+    private ScheduledExecutorService scheduler;
+    private Duration refreshInterval = Duration.ofSeconds(1);
+    private int consecutiveFailures = 5;
+    private int failureRatePercent = 50;
+    private int failureRateMinRequests = 20;
+    private Duration failureRateWindow = Duration.ofSeconds(10);
+    private Duration baseEjectionTime = Duration.ofSeconds(30);
+    private Duration maxEjectionTime = Duration.ofSeconds(300);
+    private int maxEjectionPercent = 50;
+    private int panicThresholdPercent = 50;
+    private HealthCheck healthCheck;
+    private Duration healthCheckInterval = Duration.ofSeconds(5);
+    private Duration healthCheckTimeout = Duration.ofSeconds(1);
+    private int healthCheckJitterPercent = 15;
+    private int healthyThreshold = 2;
+    private int unhealthyThreshold = 3;
+    private Duration slowStartWindow = Duration.ofSeconds(30);
+    private int slowStartFloorPercent = 10;
+
+    private Builder() {}
+
+    /** The time source of every rule; default the system ticker. Tests inject a fake one. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** The source of probe jitter; default thread-local. */
+    public Builder random(RandomSource random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * The scheduler that runs probes and refreshes. Default: a single daemon thread created and
+     * shut down by the tracker. A supplied scheduler is shared and never shut down by the tracker;
+     * one thread serves many trackers, since probes never block it.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * How often {@link HealthTracker#refresh} runs: ejection expiry and slow-start steps are seen
+     * at most this late. Default 1 s: a third of the default slow-start step (3 s), and negligible
+     * next to a 30 s ejection.
+     */
+    public Builder refreshInterval(Duration interval) {
+      this.refreshInterval = positive(interval, "refreshInterval");
+      return this;
+    }
+
+    /**
+     * Ejects an endpoint on its N-th failed call in a row; 0 disables the rule. Default 5, Envoy's
+     * {@code consecutive_5xx}: one or two failures happen to healthy servers, five in a row rarely.
+     */
+    public Builder consecutiveFailures(int failures) {
+      this.consecutiveFailures = atLeast(failures, 0, "consecutiveFailures");
+      return this;
+    }
+
+    /**
+     * Ejects an endpoint when at least this percentage of its calls failed over the failure-rate
+     * window (given {@link #failureRateMinRequests} calls); 0 disables the rule. Default 50%, below
+     * Envoy's and gRPC's failure-percentage threshold (85%): a client sees only its own share of an
+     * endpoint's traffic, so it must act on a smaller sample, and an endpoint failing half of its
+     * calls already costs more in retries than it serves. Catches the intermittent failures that
+     * never make five in a row.
+     */
+    public Builder failureRateThreshold(int percent) {
+      this.failureRatePercent = percent(percent, "failureRateThreshold");
+      return this;
+    }
+
+    /**
+     * The number of calls in the window below which the failure rate is not judged. Default 20:
+     * a healthy endpoint with a 5% error rate reaches 50% failures in 20 calls with probability
+     * about 10^-8, while a failing endpoint under modest traffic is caught within seconds. Envoy
+     * and gRPC ask for 50 per 10 s sweep, judged on an aggregate of all traffic through a proxy.
+     */
+    public Builder failureRateMinRequests(int requests) {
+      this.failureRateMinRequests = atLeast(requests, 1, "failureRateMinRequests");
+      return this;
+    }
+
+    /**
+     * The sliding window of the failure rate, kept as 10 buckets of a tenth each. Default 10 s,
+     * Envoy's and gRPC's {@code interval}; unlike them, the rate is judged on every failed call over
+     * the last 10 s rather than once per 10 s sweep.
+     */
+    public Builder failureRateWindow(Duration window) {
+      this.failureRateWindow = positive(window, "failureRateWindow");
+      return this;
+    }
+
+    /**
+     * The first ejection's length; each repeated ejection doubles it up to
+     * {@link #maxEjectionTime}, and the multiplier drops by one for each base time the endpoint
+     * stays healthy. Default 30 s, Envoy's and gRPC's {@code base_ejection_time} (which grow it
+     * linearly rather than doubling).
+     */
+    public Builder baseEjectionTime(Duration time) {
+      this.baseEjectionTime = positive(time, "baseEjectionTime");
+      return this;
+    }
+
+    /** The cap on an ejection's length, at least the base. Default 300 s, Envoy's and gRPC's. */
+    public Builder maxEjectionTime(Duration time) {
+      this.maxEjectionTime = positive(time, "maxEjectionTime");
+      return this;
+    }
+
+    /**
+     * The largest share of members that outlier detection may hold ejected at once; an ejection
+     * that would exceed it is refused (logged once per endpoint). Rounded down: with the default,
+     * 1 of 3 members, 5 of 10. Default 50%: Envoy's 10% assumes large fleets behind a proxy (and
+     * Envoy ejects at least one host anyway), while client-side balancers often see 3 to 10
+     * endpoints, where 10% would forbid every ejection. Active probes and marks are not capped;
+     * panic mode guards against those taking too many out.
+     */
+    public Builder maxEjectionPercent(int percent) {
+      this.maxEjectionPercent = percent(percent, "maxEjectionPercent");
+      return this;
+    }
+
+    /**
+     * When fewer than this percentage of members are available, {@link HealthTracker#eligible}
+     * returns every member not marked unavailable: spreading load over all is better than crushing
+     * the few left. 0 disables panic mode. Default 50%, Envoy's {@code healthy_panic_threshold}.
+     */
+    public Builder panicThreshold(int percent) {
+      this.panicThresholdPercent = percent(percent, "panicThreshold");
+      return this;
+    }
+
+    /**
+     * Probes every member actively with {@code check}, e.g. {@link HealthCheck#tcpConnect()}.
+     * Default none: passive detection only. Members start healthy; probes only take them down.
+     */
+    public Builder healthCheck(HealthCheck check) {
+      this.healthCheck = Objects.requireNonNull(check, "healthCheck");
+      return this;
+    }
+
+    /**
+     * The time between the end of one probe of an endpoint and the start of the next, before
+     * jitter. Default 5 s: a dead endpoint is found in about 15 s with the default unhealthy
+     * threshold (passive detection usually finds it sooner), at one connection per 5 s per
+     * endpoint and client.
+     */
+    public Builder healthCheckInterval(Duration interval) {
+      this.healthCheckInterval = positive(interval, "healthCheckInterval");
+      return this;
+    }
+
+    /**
+     * How long a probe may take before it counts as failed; must be shorter than the interval.
+     * Default 1 s (Kubernetes' probe default): a healthy endpoint accepts a connection in
+     * milliseconds.
+     */
+    public Builder healthCheckTimeout(Duration timeout) {
+      this.healthCheckTimeout = positive(timeout, "healthCheckTimeout");
+      return this;
+    }
+
+    /**
+     * Spreads each probe delay uniformly over interval ± this percentage, so that clients started
+     * together do not probe in lockstep. 0 to 50. Default 15%.
+     */
+    public Builder healthCheckJitter(int percent) {
+      if (percent < 0 || percent > 50) {
+        throw new IllegalArgumentException("healthCheckJitter must be in [0, 50], was " + percent);
+      }
+      this.healthCheckJitterPercent = percent;
+      return this;
+    }
+
+    /**
+     * Passed probes in a row that bring a probed-down endpoint back. Default 2: one lucky probe of
+     * a flapping endpoint is not enough.
+     */
+    public Builder healthyThreshold(int probes) {
+      this.healthyThreshold = atLeast(probes, 1, "healthyThreshold");
+      return this;
+    }
+
+    /**
+     * Failed probes in a row that take an endpoint down. Default 3 (Kubernetes' failureThreshold):
+     * one lost SYN or a GC pause does not eject.
+     */
+    public Builder unhealthyThreshold(int probes) {
+      this.unhealthyThreshold = atLeast(probes, 1, "unhealthyThreshold");
+      return this;
+    }
+
+    /**
+     * The time over which an endpoint that joined or came back ramps from the floor to its full
+     * weight, in 10 steps (3 s each by default), each publishing a change; Duration.ZERO disables
+     * slow start. Members present when the tracker first sees a non-empty membership start at full
+     * weight. Ramping applies to every weight-aware algorithm; to express fractions of weight 1,
+     * all weights are multiplied by a common scale (10, less for weights above 1000) while any
+     * endpoint ramps. Default 30 s: long enough for JIT warm-up and cold caches, the lower end of
+     * AWS ALB's slow-start range (Envoy has no default).
+     */
+    public Builder slowStartWindow(Duration window) {
+      Objects.requireNonNull(window, "slowStartWindow");
+      if (window.isNegative()) {
+        throw new IllegalArgumentException("slowStartWindow must be >= 0, was " + window);
+      }
+      this.slowStartWindow = window;
+      return this;
+    }
+
+    /** The share of its weight a ramping endpoint starts with, 1 to 100. Default 10%, Envoy's {@code min_weight_percent}. */
+    public Builder slowStartFloor(int percent) {
+      if (percent < 1 || percent > 100) {
+        throw new IllegalArgumentException("slowStartFloor must be in [1, 100], was " + percent);
+      }
+      this.slowStartFloorPercent = percent;
+      return this;
+    }
+
+    /**
+     * Builds the tracker and starts its refresh task (and probes, once members are known).
+     *
+     * @throws IllegalArgumentException if maxEjectionTime is below baseEjectionTime, or the
+     *     health-check timeout is not below its interval
+     */
+    public HealthTracker build() {
+      if (maxEjectionTime.compareTo(baseEjectionTime) < 0) {
+        throw new IllegalArgumentException("maxEjectionTime must be >= baseEjectionTime ("
+            + baseEjectionTime + "), was " + maxEjectionTime);
+      }
+      if (healthCheckTimeout.compareTo(healthCheckInterval) >= 0) {
+        throw new IllegalArgumentException("healthCheckTimeout must be < healthCheckInterval ("
+            + healthCheckInterval + "), was " + healthCheckTimeout);
+      }
+      return new HealthTracker(this);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be > 0, was " + value);
+      }
+      return value;
+    }
+
+    private static int atLeast(int value, int min, String name) {
+      if (value < min) {
+        throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
+      }
+      return value;
+    }
+
+    private static int percent(int value, String name) {
+      if (value < 0 || value > 100) {
+        throw new IllegalArgumentException(name + " must be in [0, 100], was " + value);
+      }
+      return value;
+    }
   }
 }

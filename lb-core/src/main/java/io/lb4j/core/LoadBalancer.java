@@ -3,6 +3,7 @@ package io.lb4j.core;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.NoEndpointAvailableException.Reason;
 import io.lb4j.core.ServerList.Subscription;
+import io.lb4j.core.internal.ZonePreference;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,8 +27,13 @@ import org.slf4j.LoggerFactory;
  * as they were publishes nothing. Stats live outside selectors, keyed by endpoint id, so an endpoint
  * that stays keeps its in-flight count and latency history across rebuilds.
  *
+ * <p>Eligibility comes from the {@link HealthTracker} (outlier ejection, probes, marks, panic
+ * mode) and, with a {@link Builder#localZone local zone}, from zone preference; effective weights
+ * (slow start) from {@link HealthTracker#effectiveWeight}.
+ *
  * <p>Thread-safe. {@link #pick} allocates only the returned {@link Pick} handle (and an exception
- * when nothing can be picked). {@link #close()} stops listening to the server list and tracker.
+ * when nothing can be picked). {@link #close()} stops listening to the server list and tracker,
+ * and closes the tracker if the builder created it.
  */
 public final class LoadBalancer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
@@ -36,6 +42,8 @@ public final class LoadBalancer implements AutoCloseable {
   private final String name;
   private final Algorithm algorithm;
   private final HealthTracker health;
+  private final boolean ownsHealth;
+  private final ZonePreference zones;
   private final Ticker ticker;
   private final RandomSource random;
   private final Duration latencyDecay;
@@ -47,10 +55,13 @@ public final class LoadBalancer implements AutoCloseable {
   private final Subscription healthSubscription;
   private final Subscription membershipSubscription;
 
-  private LoadBalancer(Builder builder) {
+  private LoadBalancer(Builder builder, HealthTracker health, boolean ownsHealth) {
     this.name = builder.name;
     this.algorithm = builder.algorithm;
-    this.health = builder.health;
+    this.health = health;
+    this.ownsHealth = ownsHealth;
+    this.zones = new ZonePreference(builder.name, builder.localZone,
+        builder.localZoneMinHealthyPercent, builder.localZoneMinHealthy);
     this.ticker = builder.ticker;
     this.random = builder.random;
     this.latencyDecay = builder.latencyDecay;
@@ -150,7 +161,7 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   private void rebuildLocked() {
-    Candidates next = candidatesOf(health.eligible(members));
+    Candidates next = candidatesOf(zones.eligible(members, health));
     Candidates previous = selector.candidates();
     if (sameEndpointsAndWeights(previous, next)) {
       return;
@@ -181,6 +192,9 @@ public final class LoadBalancer implements AutoCloseable {
   public void close() {
     membershipSubscription.close();
     healthSubscription.close();
+    if (ownsHealth) {
+      health.close();
+    }
   }
 
   @Override
@@ -195,6 +209,9 @@ public final class LoadBalancer implements AutoCloseable {
     private String name = "default";
     private Algorithm algorithm = Algorithms.roundRobin();
     private HealthTracker health;
+    private String localZone = "";
+    private int localZoneMinHealthyPercent = 70;
+    private int localZoneMinHealthy = 1;
     private Ticker ticker = Ticker.systemTicker();
     private RandomSource random = RandomSource.threadLocal();
     private Duration latencyDecay = EndpointStats.DEFAULT_DECAY;
@@ -219,9 +236,49 @@ public final class LoadBalancer implements AutoCloseable {
       return this;
     }
 
-    /** The health tracker; default a new {@link HealthTracker#create()}. Not shared with others. */
+    /**
+     * The health tracker; default a new {@link HealthTracker#create()}, owned by the balancer and
+     * closed with it. A supplied tracker is not closed by the balancer. Give each balancer its own
+     * tracker: it tracks one membership.
+     */
     public Builder healthTracker(HealthTracker health) {
       this.health = Objects.requireNonNull(health, "healthTracker");
+      return this;
+    }
+
+    /**
+     * Prefers endpoints whose {@link Endpoint#zone()} equals {@code zone} (the client's own zone):
+     * picks go only to the local zone's available endpoints while enough of them are available
+     * (see {@link #localZoneMinHealthyPercent} and {@link #localZoneMinHealthy}), and spill over to
+     * the eligible endpoints of all zones otherwise. Endpoints with an empty zone are never local.
+     * Default empty: no preference. Each switch is logged at INFO.
+     */
+    public Builder localZone(String zone) {
+      this.localZone = Objects.requireNonNull(zone, "localZone");
+      return this;
+    }
+
+    /**
+     * The share of local-zone endpoints that must be available to keep traffic local, 0 to 100.
+     * Default 70%, about 1/1.4: Envoy's locality weighting considers a locality fully usable while
+     * its healthy share times the overprovisioning factor 1.4 reaches 100%. Below it, the survivors
+     * would carry more than 1.4 times their normal load.
+     */
+    public Builder localZoneMinHealthyPercent(int percent) {
+      if (percent < 0 || percent > 100) {
+        throw new IllegalArgumentException(
+            "localZoneMinHealthyPercent must be in [0, 100], was " + percent);
+      }
+      this.localZoneMinHealthyPercent = percent;
+      return this;
+    }
+
+    /** The number of available local-zone endpoints needed to keep traffic local, at least 1. Default 1. */
+    public Builder localZoneMinHealthy(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("localZoneMinHealthy must be >= 1, was " + count);
+      }
+      this.localZoneMinHealthy = count;
       return this;
     }
 
@@ -249,10 +306,16 @@ public final class LoadBalancer implements AutoCloseable {
 
     /** Builds the balancer and its first selector. */
     public LoadBalancer build() {
-      if (health == null) {
-        health = HealthTracker.create();
+      if (health != null) {
+        return new LoadBalancer(this, health, false);
       }
-      return new LoadBalancer(this);
+      HealthTracker created = HealthTracker.create();
+      try {
+        return new LoadBalancer(this, created, true);
+      } catch (RuntimeException | Error e) {
+        created.close();
+        throw e;
+      }
     }
   }
 }

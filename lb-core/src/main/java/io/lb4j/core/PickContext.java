@@ -40,13 +40,32 @@ public final class PickContext {
   }
 
   /**
-   * Sets a key that has already been hashed (for example a user id hashed once and cached). Hash
-   * algorithms use it as is; it should be well mixed.
+   * Sets a key that has already been hashed (for example a user id hashed once with
+   * {@link KeyHash#of(String)} and cached). Hash algorithms use it as is; it should be well mixed.
    */
   public PickContext hashKey(long hashedKey) {
     this.hashKey = hashedKey;
     this.hasHashKey = true;
     return this;
+  }
+
+  /**
+   * Sets the affinity key (a user id, a cart id, a shard key): hashed with {@link KeyHash#of(String)}
+   * at once, without allocating.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  public PickContext hashKey(String key) {
+    return hashKey(KeyHash.of(key));
+  }
+
+  /**
+   * Sets the affinity key as raw bytes: hashed with {@link KeyHash#of(byte[])} at once.
+   *
+   * @throws NullPointerException if {@code key} is null
+   */
+  public PickContext hashKey(byte[] key) {
+    return hashKey(KeyHash.of(key));
   }
 
   /** Whether a hash key was set. */
