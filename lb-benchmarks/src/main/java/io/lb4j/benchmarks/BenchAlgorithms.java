@@ -8,8 +8,8 @@ import java.util.List;
  * The one place benchmarks and reports turn an algorithm spec into an lb4j {@link Algorithm}.
  *
  * <p>A spec is a name, optionally followed by {@code :argument}: {@code round-robin},
- * {@code ring-hash:160} (vnodes), {@code maglev:65537} (table size), {@code bounded-load:1.25}
- * (balance factor). Adding an algorithm: one case in {@link #byName}, its spec(s) in {@link #SPECS},
+ * {@code ring-hash:160} (vnodes per weight unit), {@code maglev:65537} (table size),
+ * {@code bounded-load-hash:1.25} (balance factor), {@code sticky:round-robin} (delegate spec). Adding an algorithm: one case in {@link #byName}, its spec(s) in {@link #SPECS},
  * and the same spec(s) in the {@code @Param} lists of {@link SelectorBenchmark},
  * {@link LoadBalancerBenchmark} and (for the build-time table) {@link BuildBenchmark}. The test
  * {@code BenchAlgorithmsTest} fails if those lists disagree.
@@ -19,7 +19,15 @@ public final class BenchAlgorithms {
 
   /** Every spec the suite covers, in report order. */
   public static final List<String> SPECS = List.of(
-      "round-robin");
+      "round-robin",
+      "hash-modulo",
+      "ring-hash:100",
+      "ring-hash:160",
+      "ring-hash:1000",
+      "maglev:65537",
+      "bounded-load-hash:1.25",
+      "rendezvous",
+      "sticky:round-robin");
 
   /** What a pick with this algorithm needs from its {@link io.lb4j.core.PickContext}. */
   public enum KeyUse {
@@ -32,7 +40,8 @@ public final class BenchAlgorithms {
   }
 
   /**
-   * The algorithm {@code spec} names.
+   * The algorithm {@code spec} names. Sticky sessions name their delegate as the argument:
+   * {@code sticky:round-robin}.
    *
    * @throws IllegalArgumentException if the name is unknown or its argument is missing or malformed
    */
@@ -42,8 +51,18 @@ public final class BenchAlgorithms {
     switch (name) {
       case "round-robin":
         return withoutArgument(spec, arg, Algorithms.roundRobin());
-      // Merged next (issues #2 and #3), one line each, e.g.:
-      //   case "ring-hash": return Algorithms.ringHash(intArgument(spec, arg));
+      case "hash-modulo":
+        return withoutArgument(spec, arg, Algorithms.hashModulo());
+      case "ring-hash":
+        return Algorithms.ringHash(intArgument(spec, arg));
+      case "maglev":
+        return Algorithms.maglev(intArgument(spec, arg));
+      case "bounded-load-hash":
+        return Algorithms.boundedLoadHash(doubleArgument(spec, arg));
+      case "rendezvous":
+        return withoutArgument(spec, arg, Algorithms.rendezvous());
+      case "sticky":
+        return Algorithms.sticky(byName(requireArgument(spec, arg)));
       default:
         throw new IllegalArgumentException("unknown algorithm spec '" + spec + "', known: " + SPECS);
     }
@@ -55,7 +74,7 @@ public final class BenchAlgorithms {
       case "hash-modulo":
       case "ring-hash":
       case "maglev":
-      case "bounded-load":
+      case "bounded-load-hash":
       case "rendezvous":
         return KeyUse.HASH_KEY;
       case "sticky":

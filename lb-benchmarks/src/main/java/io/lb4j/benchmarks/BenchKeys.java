@@ -1,6 +1,7 @@
 package io.lb4j.benchmarks;
 
 import io.lb4j.benchmarks.BenchAlgorithms.KeyUse;
+import io.lb4j.core.KeyHash;
 import io.lb4j.core.PickContext;
 import java.util.SplittableRandom;
 
@@ -24,11 +25,15 @@ public final class BenchKeys {
     return keys;
   }
 
-  /** Sets what a pick with an algorithm of {@code use} needs from {@code key}. Allocation-free. */
+  /**
+   * Sets what a pick with an algorithm of {@code use} needs from {@code key}: the key itself,
+   * hashed by {@link PickContext#hashKey(String)} on every call (as a caller passing a user id
+   * would), or the session id. Allocation-free.
+   */
   public static void apply(PickContext context, KeyUse use, String key) {
     switch (use) {
       case HASH_KEY:
-        context.hashKey(hash(key));
+        context.hashKey(key);
         break;
       case SESSION_ID:
         context.sessionId(key);
@@ -39,27 +44,8 @@ public final class BenchKeys {
     }
   }
 
-  /**
-   * The 64-bit hash of a string key, as the hash algorithms would compute it per call.
-   *
-   * <p>PLACEHOLDER — switch when the hashing branch merges: replace the body with lb4j's
-   * {@code io.lb4j.core.KeyHash} (XXH64) and make {@link #apply} call
-   * {@code context.hashKey(String)}, so the benchmarks and the "hash floor" measure the hash users
-   * actually get. Until then this is FNV-1a over UTF-16 chars followed by MurmurHash3's fmix64 —
-   * well mixed, allocation-free, but not lb4j's function, so hash-floor figures taken with it are
-   * not the final ones.
-   */
+  /** The 64-bit hash of a string key, as lb4j's hash algorithms compute it: {@link KeyHash#of}. */
   public static long hash(String key) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < key.length(); i++) {
-      h ^= key.charAt(i);
-      h *= 0x100000001b3L;
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    h ^= h >>> 33;
-    return h;
+    return KeyHash.of(key);
   }
 }

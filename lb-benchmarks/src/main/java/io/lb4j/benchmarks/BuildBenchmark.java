@@ -36,7 +36,8 @@ public class BuildBenchmark {
   public int n;
 
   /** Specs resolved by {@link BenchAlgorithms#byName}; each must be one of {@link BenchAlgorithms#SPECS}. */
-  @Param({"round-robin"})
+  @Param({"round-robin", "hash-modulo", "ring-hash:100", "ring-hash:160", "ring-hash:1000",
+      "maglev:65537", "rendezvous"})
   public String algorithm;
 
   /**

@@ -25,11 +25,13 @@ import java.util.Map;
  *
  * <ul>
  *   <li>max/mean and min/mean of keys per endpoint (1.000 is perfect balance);
- *   <li>for affinity algorithms, the fraction of keys that change endpoint when the middle endpoint
- *       is removed, and when one endpoint is added (ideal: 1/endpoints and 1/(endpoints+1), the
- *       keys that must move). Both selectors of a pair come from the same {@link Algorithm}
- *       instance, as in a {@link io.lb4j.core.LoadBalancer} rebuild. Algorithms without affinity
- *       print n/a.
+ *   <li>for hash-key algorithms, the fraction of keys that change endpoint when the middle
+ *       endpoint is removed, and when one endpoint is added (ideal: 1/endpoints and
+ *       1/(endpoints+1), the keys that must move). Both selectors of a pair come from the same
+ *       {@link Algorithm} instance, as in a {@link io.lb4j.core.LoadBalancer} rebuild. Others print
+ *       n/a: round robin and the like have no affinity, and sticky sessions keep their pins in a
+ *       bounded cache (100,000 sessions by default) that a million sessions would overflow, so
+ *       the table would measure evictions, not disruption.
  * </ul>
  *
  * <p>Usage: {@code java -cp lb-benchmarks/target/benchmarks.jar io.lb4j.benchmarks.QualityReport
@@ -55,7 +57,7 @@ public final class QualityReport {
     print(rows, endpoints, keys, System.out);
   }
 
-  /** One algorithm's line of the report. {@code NaN} moved fractions mean "no affinity". */
+  /** One algorithm's line of the report. {@code NaN} moved fractions mean "not measured". */
   record Row(String spec, double maxOverMean, double minOverMean, double movedOnRemove, double movedOnAdd) {}
 
   /** Measures {@code algorithm} over {@code endpoints} equal-weight endpoints and {@code keys} keys. */
@@ -64,7 +66,7 @@ public final class QualityReport {
     List<Endpoint> base = fleet.subList(0, endpoints);
     int[] placed = place(algorithm, use, base, fleet, keys);
     double[] balance = balance(placed, endpoints);
-    if (use == KeyUse.NONE) {
+    if (use != KeyUse.HASH_KEY) {
       return new Row(spec, balance[0], balance[1], Double.NaN, Double.NaN);
     }
     List<Endpoint> removed = new ArrayList<>(base);
@@ -145,9 +147,12 @@ public final class QualityReport {
       out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %s | %s |%n", row.spec(), row.maxOverMean(),
           row.minOverMean(), fraction(row.movedOnRemove()), fraction(row.movedOnAdd()));
     }
+    out.println();
+    out.println("n/a: no hash-key affinity (round robin), or session pins in a bounded cache (sticky),"
+        + " whose disruption lb-core's tests cover.");
   }
 
   private static String fraction(double value) {
-    return Double.isNaN(value) ? "n/a (no affinity)" : String.format(Locale.ROOT, "%.4f", value);
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.4f", value);
   }
 }

@@ -37,7 +37,8 @@ public class SelectorBenchmark {
   public int n;
 
   /** Specs resolved by {@link BenchAlgorithms#byName}; must list every {@link BenchAlgorithms#SPECS}. */
-  @Param({"round-robin"})
+  @Param({"round-robin", "hash-modulo", "ring-hash:100", "ring-hash:160", "ring-hash:1000",
+      "maglev:65537", "bounded-load-hash:1.25", "rendezvous", "sticky:round-robin"})
   public String algorithm;
 
   private Selector selector;

@@ -69,7 +69,18 @@ class BenchAlgorithmsTest {
         .hasMessage("algorithm spec 'ring-hash:x' needs an int argument");
     assertThatThrownBy(() -> BenchAlgorithms.intArgument("ring-hash", null))
         .hasMessage("algorithm spec 'ring-hash' needs an argument after ':'");
-    assertThat(BenchAlgorithms.doubleArgument("bounded-load:1.25", "1.25")).isEqualTo(1.25);
+    assertThatThrownBy(() -> BenchAlgorithms.byName("sticky"))
+        .hasMessage("algorithm spec 'sticky' needs an argument after ':'");
+    assertThat(BenchAlgorithms.doubleArgument("bounded-load-hash:1.25", "1.25")).isEqualTo(1.25);
+  }
+
+  @Test
+  void argumentsReachTheFactories() {
+    assertThat(BenchAlgorithms.byName("ring-hash:160").name()).isEqualTo("ring-hash");
+    assertThat(BenchAlgorithms.byName("sticky:round-robin").name()).isEqualTo("sticky(round-robin)");
+    assertThatThrownBy(() -> BenchAlgorithms.byName("maglev:65536"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("65536");
   }
 
   @Test
@@ -77,6 +88,7 @@ class BenchAlgorithmsTest {
     assertThat(BenchAlgorithms.keyUse("round-robin")).isEqualTo(KeyUse.NONE);
     assertThat(BenchAlgorithms.keyUse("ring-hash:160")).isEqualTo(KeyUse.HASH_KEY);
     assertThat(BenchAlgorithms.keyUse("maglev:65537")).isEqualTo(KeyUse.HASH_KEY);
-    assertThat(BenchAlgorithms.keyUse("sticky")).isEqualTo(KeyUse.SESSION_ID);
+    assertThat(BenchAlgorithms.keyUse("bounded-load-hash:1.25")).isEqualTo(KeyUse.HASH_KEY);
+    assertThat(BenchAlgorithms.keyUse("sticky:round-robin")).isEqualTo(KeyUse.SESSION_ID);
   }
 }

@@ -81,7 +81,7 @@ class QualityReportTest {
     QualityReport.print(List.of(new Row("a", 1.25, 0.5, Double.NaN, Double.NaN),
         new Row("b", 1.0, 1.0, 0.01, 0.0099)), 100, 1_000, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     assertThat(bytes.toString(StandardCharsets.UTF_8))
-        .contains("| a | 1.250 | 0.500 | n/a (no affinity) | n/a (no affinity) |")
+        .contains("| a | 1.250 | 0.500 | n/a | n/a |")
         .contains("| b | 1.000 | 1.000 | 0.0100 | 0.0099 |");
   }
 
