@@ -20,7 +20,8 @@ import java.util.Set;
  * implementation and algorithm, one column per fleet size n, cells "score ± error".
  *
  * <p>Usage: {@code java -cp lb-benchmarks/target/benchmarks.jar io.lb4j.benchmarks.ResultsTables
- * jmh.csv}.
+ * jmh.csv [more.csv ...]}; several files (e.g. one run per benchmark class) merge into one set of
+ * tables, a later file's row for the same benchmark and parameters replacing an earlier one's.
  */
 public final class ResultsTables {
   private static final String ALLOC = "gc.alloc.rate.norm";
@@ -30,10 +31,14 @@ public final class ResultsTables {
   private ResultsTables() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 1) {
-      throw new IllegalArgumentException("usage: ResultsTables <jmh-result.csv>, was " + args.length + " arguments");
+    if (args.length == 0) {
+      throw new IllegalArgumentException("usage: ResultsTables <jmh-result.csv>..., was no argument");
     }
-    print(parse(Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8)), System.out);
+    List<Result> results = new ArrayList<>();
+    for (String file : args) {
+      results.addAll(parse(Files.readAllLines(Path.of(file), StandardCharsets.UTF_8)));
+    }
+    print(results, System.out);
   }
 
   /** One line of JMH's CSV: a primary score ({@code metric} null) or a profiler's secondary one. */

@@ -39,6 +39,16 @@ class ResultsTablesTest {
   }
 
   @Test
+  void aLaterFilesResultReplacesAnEarlierOneForTheSameRowAndSize() {
+    List<Result> results = new java.util.ArrayList<>(ResultsTables.parse(CSV));
+    results.addAll(ResultsTables.parse(List.of(CSV.get(0),
+        "\"io.lb4j.benchmarks.SelectorBenchmark.pick\",\"avgt\",1,10,7.5,NaN,\"ns/op\",round-robin,3")));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ResultsTables.print(results, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("| lb4j round-robin | 7.50 | 13.0 |");
+  }
+
+  @Test
   void pivotsOneRowPerImplementationAndOneColumnPerSizeSplittingThreadCounts() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ResultsTables.print(ResultsTables.parse(CSV), new PrintStream(bytes, true, StandardCharsets.UTF_8));
