@@ -22,6 +22,7 @@ public final class Candidates {
   private final EndpointStats[] stats;
   private final int[] weights;
   private final long totalWeight;
+  private final boolean uniformWeights;
   private final Ticker ticker;
   private final RandomSource random;
 
@@ -33,10 +34,13 @@ public final class Candidates {
     this.ticker = ticker;
     this.random = random;
     long sum = 0;
+    boolean uniform = true;
     for (int weight : weights) {
       sum += weight;
+      uniform &= weight == weights[0];
     }
     this.totalWeight = sum;
+    this.uniformWeights = uniform;
   }
 
   /**
@@ -109,7 +113,7 @@ public final class Candidates {
 
   /** Whether every effective weight is equal (weight-aware algorithms may take a faster path). */
   public boolean hasUniformWeights() {
-    return weights.length == 0 || totalWeight == (long) weights[0] * weights.length;
+    return uniformWeights;
   }
 
   /** The endpoints, in index order; unmodifiable. */

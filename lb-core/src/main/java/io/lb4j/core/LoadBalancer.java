@@ -207,7 +207,7 @@ public final class LoadBalancer implements AutoCloseable {
   public static final class Builder {
     private final ServerList serverList;
     private String name = "default";
-    private Algorithm algorithm = Algorithms.roundRobin();
+    private Algorithm algorithm = Algorithms.leastResponseTime();
     private HealthTracker health;
     private String localZone = "";
     private int localZoneMinHealthyPercent = 70;
@@ -230,7 +230,7 @@ public final class LoadBalancer implements AutoCloseable {
       return this;
     }
 
-    /** The algorithm; see {@link Algorithms}. Default round robin. */
+    /** The algorithm; see {@link Algorithms}. Default {@link Algorithms#leastResponseTime()}. */
     public Builder algorithm(Algorithm algorithm) {
       this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
       return this;

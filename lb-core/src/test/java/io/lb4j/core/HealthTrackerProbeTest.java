@@ -43,12 +43,16 @@ class HealthTrackerProbeTest {
       server.close();
       await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10))
           .until(() -> !tracker.isAvailable(endpoint));
-      assertThat(events).extracting(HealthEvent::type).contains(Type.PROBE_DOWN);
+      // Events are delivered after the verdict is published, outside the tracker's lock.
+      await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10))
+          .until(() -> events.stream().anyMatch(e -> e.type() == Type.PROBE_DOWN));
       assertThat(tracker.snapshot().endpoints().get(0).probeDown()).isTrue();
 
       try (ServerSocket reopened = listen(port)) {
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10))
             .until(() -> tracker.isAvailable(endpoint));
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10))
+            .until(() -> events.stream().anyMatch(e -> e.type() == Type.PROBE_UP));
       }
       assertThat(events).extracting(HealthEvent::type)
           .containsSubsequence(Type.PROBE_DOWN, Type.PROBE_UP);

@@ -1,0 +1,94 @@
+package io.lb4j.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class EndpointStatsTest {
+  private static final long MILLI = 1_000_000L;
+  private static final Duration TAU = Duration.ofSeconds(10);
+
+  private final ManualTicker ticker = new ManualTicker();
+  private final EndpointStats stats = EndpointStats.create(ticker, TAU);
+
+  @Test
+  void peakIsAdoptedAtOnce() {
+    stats.end(true, 10 * MILLI);
+    stats.end(true, 500 * MILLI);
+    assertThat(stats.latencyNanos()).isEqualTo(500.0 * MILLI);
+  }
+
+  @Test
+  void estimateDecaysWithTimeConstantTau() {
+    stats.end(true, 100 * MILLI);
+    ticker.advance(TAU);
+    assertThat(stats.latencyNanos()).isCloseTo(100.0 * MILLI * Math.exp(-1), within(1e-3));
+    ticker.advance(TAU);
+    assertThat(stats.latencyNanos()).isCloseTo(100.0 * MILLI * Math.exp(-2), within(1e-3));
+  }
+
+  @Test
+  void lowerObservationIsAveragedInByElapsedTime() {
+    stats.end(true, 100 * MILLI);
+    ticker.advance(TAU);
+    stats.end(true, 20 * MILLI);
+    double w = Math.exp(-1);
+    assertThat(stats.latencyNanos()).isCloseTo((100 * w + 20 * (1 - w)) * MILLI, within(1e-3));
+  }
+
+  @Test
+  void inFlightNeverGoesNegativeWhenEndIsCalledMoreOftenThanStart() {
+    stats.start();
+    stats.end(true, 1);
+    stats.end(true, 1);
+    stats.end(false, 1);
+    assertThat(stats.inFlight()).isZero();
+    stats.start();
+    assertThat(stats.inFlight()).isEqualTo(1);
+  }
+
+  @Test
+  void countsSuccessesAndFailures() {
+    stats.end(true, 1);
+    stats.end(false, 1);
+    stats.end(false, 1);
+    assertThat(stats.successes()).isEqualTo(1);
+    assertThat(stats.failures()).isEqualTo(2);
+  }
+
+  @Test
+  void loadIsLatencyTimesInFlightPlusOne() {
+    stats.end(true, 10 * MILLI);
+    stats.start();
+    stats.start();
+    assertThat(stats.load()).isCloseTo(30.0 * MILLI, within(1e-6));
+  }
+
+  @Test
+  void noHistoryButInFlightCarriesThePenalty() {
+    assertThat(stats.load()).isZero();
+    stats.start();
+    assertThat(stats.load()).isEqualTo(EndpointStats.UNKNOWN_LATENCY_PENALTY + 1);
+  }
+
+  @Test
+  void negativeLatencyIsRejectedAndChangesNothing() {
+    stats.start();
+    assertThatThrownBy(() -> stats.end(true, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("latencyNanos must be >= 0, was -1");
+    assertThat(stats.inFlight()).isEqualTo(1);
+    assertThat(stats.successes()).isZero();
+  }
+
+  @Test
+  void decayMustBePositive() {
+    assertThatThrownBy(() -> EndpointStats.create(ticker, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("decay must be > 0, was PT0S");
+    assertThatThrownBy(() -> EndpointStats.create(null, TAU))
+        .isInstanceOf(NullPointerException.class).hasMessage("ticker");
+  }
+}

@@ -1,0 +1,151 @@
+package io.lb4j.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class LoadBalancerTest {
+  private static final Endpoint A = Endpoint.of("a", 1);
+  private static final Endpoint B = Endpoint.of("b", 1);
+  private static final Endpoint C = Endpoint.of("c", 1);
+
+  /** A server list that publishes whatever the test pushes, even an unchanged snapshot. */
+  private static final class PushedServerList implements ServerList {
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile List<Endpoint> endpoints;
+
+    PushedServerList(List<Endpoint> endpoints) {
+      this.endpoints = endpoints;
+    }
+
+    void push(List<Endpoint> next) {
+      endpoints = next;
+      listeners.forEach(l -> l.onChange(next));
+    }
+
+    @Override
+    public List<Endpoint> endpoints() {
+      return endpoints;
+    }
+
+    @Override
+    public Subscription subscribe(Listener listener) {
+      listener.onChange(endpoints);
+      listeners.add(listener);
+      return () -> listeners.remove(listener);
+    }
+  }
+
+  @Test
+  void defaultAlgorithmIsLeastResponseTime() {
+    LoadBalancer lb = LoadBalancer.builder(ServerList.of(A)).build();
+    assertThat(lb.algorithm().name()).isEqualTo("least-response-time");
+  }
+
+  @Test
+  void emptyListFailsWithEmptyListAndAMessage() {
+    LoadBalancer lb = LoadBalancer.builder(MutableServerList.create()).name("orders").build();
+    assertThatThrownBy(lb::pick)
+        .isInstanceOf(NoEndpointAvailableException.class)
+        .hasMessage("load balancer 'orders': the server list is empty")
+        .satisfies(e -> assertThat(((NoEndpointAvailableException) e).reason())
+            .isEqualTo(NoEndpointAvailableException.Reason.EMPTY_LIST));
+  }
+
+  @Test
+  void completingTwiceThrowsNamingTheEndpointAndDecrementsOnce() {
+    LoadBalancer lb = LoadBalancer.builder(ServerList.of(A)).build();
+    Pick first = lb.pick();
+    lb.pick();
+    EndpointStats stats = lb.stats("a:1").orElseThrow();
+    assertThat(stats.inFlight()).isEqualTo(2);
+    first.complete(true);
+    assertThatThrownBy(() -> first.complete(true))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("pick of endpoint a:1 already completed");
+    assertThat(stats.inFlight()).isEqualTo(1);
+    assertThat(stats.successes()).isEqualTo(1);
+  }
+
+  @Test
+  void negativeLatencyIsRejectedAndLeavesThePickOpen() {
+    LoadBalancer lb = LoadBalancer.builder(ServerList.of(A)).build();
+    Pick pick = lb.pick();
+    assertThatThrownBy(() -> pick.complete(true, -5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("latencyNanos must be >= 0, was -5 for endpoint a:1");
+    assertThat(pick.isCompleted()).isFalse();
+    pick.complete(true, 5);
+    assertThat(lb.stats("a:1").orElseThrow().inFlight()).isZero();
+  }
+
+  @Test
+  void builderRejectsBadNameAndDecay() {
+    LoadBalancer.Builder builder = LoadBalancer.builder(ServerList.of(A));
+    assertThatThrownBy(() -> builder.name(" "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("name must not be blank, was ' '");
+    assertThatThrownBy(() -> builder.name(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("name");
+    assertThatThrownBy(() -> builder.latencyDecay(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("latencyDecay must be > 0, was PT0S");
+    assertThatThrownBy(() -> builder.latencyDecay(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("latencyDecay must be > 0, was PT-1S");
+    assertThatThrownBy(() -> LoadBalancer.builder(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("serverList");
+  }
+
+  @Test
+  void statsSurviveRebuildsForEndpointsThatStay() {
+    MutableServerList servers = MutableServerList.of(A, B);
+    LoadBalancer lb = LoadBalancer.builder(servers).build();
+    EndpointStats statsOfA = lb.stats("a:1").orElseThrow();
+    statsOfA.start();
+    Selector before = lb.selector();
+
+    servers.add(C);
+    servers.remove("b:1");
+
+    assertThat(lb.selector()).isNotSameAs(before);
+    assertThat(lb.stats("a:1")).containsSame(statsOfA);
+    assertThat(lb.stats("b:1")).isEmpty();
+    Candidates candidates = lb.selector().candidates();
+    assertThat(candidates.stats(candidates.indexOf("a:1"))).isSameAs(statsOfA);
+    assertThat(statsOfA.inFlight()).isEqualTo(1);
+  }
+
+  @Test
+  void removedEndpointIsNeverPickedAfterRemoval() {
+    MutableServerList servers = MutableServerList.of(A, B, C);
+    LoadBalancer lb = LoadBalancer.builder(servers).algorithm(Algorithms.roundRobin()).build();
+    servers.remove("b:1");
+    for (int i = 0; i < 100; i++) {
+      Pick pick = lb.pick();
+      assertThat(pick.endpoint()).isNotEqualTo(B);
+      pick.complete(true);
+    }
+  }
+
+  @Test
+  void unchangedMembershipPublishesNothing() {
+    PushedServerList servers = new PushedServerList(List.of(A, B));
+    LoadBalancer lb = LoadBalancer.builder(servers).build();
+    Selector before = lb.selector();
+    servers.push(List.of(Endpoint.of("a", 1), Endpoint.of("b", 1)));
+    assertThat(lb.selector()).isSameAs(before);
+    servers.push(List.of(A, B, C));
+    assertThat(lb.selector()).isNotSameAs(before);
+  }
+
+  @Test
+  void closedBalancerIgnoresFurtherChanges() {
+    MutableServerList servers = MutableServerList.of(A);
+    LoadBalancer lb = LoadBalancer.builder(servers).build();
+    lb.close();
+    servers.add(B);
+    assertThat(lb.endpoints()).containsExactly(A);
+  }
+}

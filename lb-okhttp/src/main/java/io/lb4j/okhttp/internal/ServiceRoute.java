@@ -1,0 +1,47 @@
+package io.lb4j.okhttp.internal;
+
+import io.lb4j.core.LoadBalancer;
+import io.lb4j.core.PickContext;
+import io.lb4j.okhttp.RequestKey;
+import okhttp3.Request;
+
+/**
+ * Everything the interceptor keeps for one logical service: its balancer, the keys it routes by,
+ * its retry budget, its endpoints' breakers and the limiter of its budget warnings. Immutable
+ * references to thread-safe parts.
+ *
+ * @param hashKey the affinity key, or null for none
+ * @param sessionKey the sticky-session id, or null for none
+ */
+public record ServiceRoute(
+    String name,
+    LoadBalancer balancer,
+    RequestKey hashKey,
+    RequestKey sessionKey,
+    RetryBudget budget,
+    EndpointBreakers breakers,
+    RateLimitedLog budgetWarnings) {
+
+  /** A fresh context carrying {@code request}'s hash key and session id, where configured. */
+  public PickContext contextFor(Request request) {
+    PickContext context = PickContext.create();
+    if (hashKey != null) {
+      String key = hashKey.valueOrNull(request);
+      if (key != null) {
+        setHashKey(context, key);
+      }
+    }
+    if (sessionKey != null) {
+      String session = sessionKey.valueOrNull(request);
+      if (session != null) {
+        context.sessionId(session);
+      }
+    }
+    return context;
+  }
+
+  // The one line to change once lb-core's PickContext.hashKey(String) lands.
+  private static void setHashKey(PickContext context, String key) {
+    context.hashKey(KeyHash.hash(key));
+  }
+}

@@ -1,0 +1,19 @@
+package io.lb4j.okhttp;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A ticker that moves only when told to. */
+final class FakeTicker implements Ticker {
+  private final AtomicLong nanos = new AtomicLong();
+
+  @Override
+  public long read() {
+    return nanos.get();
+  }
+
+  void advance(Duration duration) {
+    nanos.addAndGet(duration.toNanos());
+  }
+}
