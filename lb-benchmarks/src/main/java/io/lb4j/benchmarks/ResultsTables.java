@@ -60,6 +60,8 @@ public final class ResultsTables {
           return "lb4j " + algorithm;
         case "BuildBenchmark":
           return "lb4j " + algorithm + ", weights " + params.get("weights");
+        case "OkHttpInterceptorBenchmark":
+          return "OkHttp " + method;
         default:
           return benchmarkClass.replace("Benchmark", "") + " " + algorithm;
       }
@@ -106,6 +108,9 @@ public final class ResultsTables {
     pivot(out, "Selector build time (us/op)", results, List.of("BuildBenchmark"), null, false);
     pivot(out, "Selector build, allocated per build (B/op, -prof gc)", results,
         List.of("BuildBenchmark"), ALLOC, false);
+    pivot(out, "OkHttp GET over loopback (us/op)", results, List.of("OkHttpInterceptorBenchmark"), null, false);
+    pivot(out, "OkHttp GET over loopback, allocation (B/op, -prof gc)", results,
+        List.of("OkHttpInterceptorBenchmark"), ALLOC, false);
   }
 
   /** A table of the chosen results: rows in class then file order, one column per n. */
@@ -132,7 +137,7 @@ public final class ResultsTables {
     StringBuilder head = new StringBuilder("| implementation |");
     StringBuilder rule = new StringBuilder("| --- |");
     for (String n : sizes) {
-      head.append(" n = ").append(n).append(" |");
+      head.append(n.equals("-") ? " score" : " n = " + n).append(" |");
       rule.append(" ---: |");
     }
     out.println(head);

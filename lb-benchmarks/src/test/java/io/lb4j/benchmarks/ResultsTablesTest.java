@@ -19,12 +19,13 @@ class ResultsTablesTest {
       "\"io.lb4j.benchmarks.SelectorBenchmark.pick2Threads\",\"avgt\",2,10,14.3,NaN,\"ns/op\",round-robin,3",
       "\"io.lb4j.benchmarks.FloorBenchmark.hashFloor\",\"avgt\",1,10,111.4,2.5,\"ns/op\",,3",
       "\"io.lb4j.benchmarks.DubboBenchmark.pick\",\"avgt\",1,10,9888.2,NaN,\"ns/op\",consistent-hash,3",
+      "\"io.lb4j.benchmarks.OkHttpInterceptorBenchmark.balanced\",\"avgt\",1,10,95.25,NaN,\"us/op\",,",
       "");
 
   @Test
   void parsesPrimaryAndSecondaryScoresWithTheirParams() {
     List<Result> results = ResultsTables.parse(CSV);
-    assertThat(results).hasSize(6);
+    assertThat(results).hasSize(7);
     Result first = results.get(0);
     assertThat(first.benchmarkClass()).isEqualTo("SelectorBenchmark");
     assertThat(first.method()).isEqualTo("pick");
@@ -66,5 +67,6 @@ class ResultsTablesTest {
         + "| lb4j round-robin | 14.3 |\n");
     assertThat(tables).contains("| lb4j round-robin | 0.00 ± 0.00 |");
     assertThat(tables).doesNotContain("LoadBalancer.pick");
+    assertThat(tables).contains("| implementation | score |\n| --- | ---: |\n| OkHttp balanced | 95.3 |\n");
   }
 }
