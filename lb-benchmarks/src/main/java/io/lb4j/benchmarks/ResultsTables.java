@@ -59,7 +59,7 @@ public final class ResultsTables {
         case "LoadBalancerBenchmark":
           return "lb4j " + algorithm;
         case "BuildBenchmark":
-          return "lb4j " + algorithm + ", weights " + params.get("weights");
+          return "lb4j " + algorithm + (params.containsKey("weights") ? ", weights " + params.get("weights") : "");
         case "OkHttpInterceptorBenchmark":
           return "OkHttp " + method;
         default:
