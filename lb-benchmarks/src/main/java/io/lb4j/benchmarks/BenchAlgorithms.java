@@ -20,6 +20,13 @@ public final class BenchAlgorithms {
   /** Every spec the suite covers, in report order. */
   public static final List<String> SPECS = List.of(
       "round-robin",
+      "smooth-weighted-round-robin",
+      "random",
+      "weighted-random",
+      "least-connections",
+      "power-of-two-choices",
+      "least-response-time",
+      "response-time-weighted",
       "hash-modulo",
       "ring-hash:100",
       "ring-hash:160",
@@ -51,6 +58,20 @@ public final class BenchAlgorithms {
     switch (name) {
       case "round-robin":
         return withoutArgument(spec, arg, Algorithms.roundRobin());
+      case "smooth-weighted-round-robin":
+        return withoutArgument(spec, arg, Algorithms.smoothWeightedRoundRobin());
+      case "random":
+        return withoutArgument(spec, arg, Algorithms.random());
+      case "weighted-random":
+        return withoutArgument(spec, arg, Algorithms.weightedRandom());
+      case "least-connections":
+        return withoutArgument(spec, arg, Algorithms.leastConnections());
+      case "power-of-two-choices":
+        return withoutArgument(spec, arg, Algorithms.powerOfTwoChoices());
+      case "least-response-time":
+        return withoutArgument(spec, arg, Algorithms.leastResponseTime());
+      case "response-time-weighted":
+        return withoutArgument(spec, arg, Algorithms.responseTimeWeighted());
       case "hash-modulo":
         return withoutArgument(spec, arg, Algorithms.hashModulo());
       case "ring-hash":

@@ -36,7 +36,7 @@ public class BuildBenchmark {
   public int n;
 
   /** Specs resolved by {@link BenchAlgorithms#byName}; each must be one of {@link BenchAlgorithms#SPECS}. */
-  @Param({"round-robin", "hash-modulo", "ring-hash:100", "ring-hash:160", "ring-hash:1000",
+  @Param({"round-robin", "smooth-weighted-round-robin", "weighted-random", "hash-modulo", "ring-hash:100", "ring-hash:160", "ring-hash:1000",
       "maglev:65537", "rendezvous"})
   public String algorithm;
 

@@ -37,8 +37,10 @@ public class LoadBalancerBenchmark {
   public int n;
 
   /** Specs resolved by {@link BenchAlgorithms#byName}; must list every {@link BenchAlgorithms#SPECS}. */
-  @Param({"round-robin", "hash-modulo", "ring-hash:100", "ring-hash:160", "ring-hash:1000",
-      "maglev:65537", "bounded-load-hash:1.25", "rendezvous", "sticky:round-robin"})
+  @Param({"round-robin", "smooth-weighted-round-robin", "random", "weighted-random",
+      "least-connections", "power-of-two-choices", "least-response-time", "response-time-weighted",
+      "hash-modulo", "ring-hash:100", "ring-hash:160", "ring-hash:1000", "maglev:65537",
+      "bounded-load-hash:1.25", "rendezvous", "sticky:round-robin"})
   public String algorithm;
 
   private LoadBalancer balancer;
