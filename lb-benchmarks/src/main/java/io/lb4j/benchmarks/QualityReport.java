@@ -148,8 +148,9 @@ public final class QualityReport {
           row.minOverMean(), fraction(row.movedOnRemove()), fraction(row.movedOnAdd()));
     }
     out.println();
-    out.println("n/a: no hash-key affinity (round robin), or session pins in a bounded cache (sticky),"
-        + " whose disruption lb-core's tests cover.");
+    out.println("n/a: no hash-key affinity (round robin, random and load-aware algorithms), or session"
+        + " pins in a bounded cache (sticky), whose disruption lb-core's tests cover. Rows of algorithms"
+        + " that draw random numbers may vary slightly from run to run; hash rows are deterministic.");
   }
 
   private static String fraction(double value) {
