@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -119,7 +120,7 @@ public final class ResultsTables {
     Set<String> sizes = new LinkedHashSet<>();
     Map<String, Map<String, Result>> rows = new LinkedHashMap<>();
     for (String benchmarkClass : classes) {
-      for (Result result : results) {
+      for (Result result : inSpecOrder(results)) {
         boolean sameMetric = metric == null ? result.metric() == null : metric.equals(result.metric());
         if (result.benchmarkClass().equals(benchmarkClass) && sameMetric
             && result.twoThreads() == twoThreads) {
@@ -151,6 +152,24 @@ public final class ResultsTables {
       out.println(line);
     }
     out.println();
+  }
+
+  /**
+   * The results with lb4j's rows in {@link BenchAlgorithms#SPECS} order, whatever file they came
+   * from; everything else keeps its file order.
+   */
+  private static List<Result> inSpecOrder(List<Result> results) {
+    List<Result> sorted = new ArrayList<>(results);
+    sorted.sort(Comparator.comparingInt(ResultsTables::specRank));
+    return sorted;
+  }
+
+  private static int specRank(Result result) {
+    boolean lb4j = result.benchmarkClass().equals("SelectorBenchmark")
+        || result.benchmarkClass().equals("LoadBalancerBenchmark")
+        || result.benchmarkClass().equals("BuildBenchmark");
+    int rank = lb4j ? BenchAlgorithms.SPECS.indexOf(result.params().get("algorithm")) : -1;
+    return rank < 0 ? Integer.MAX_VALUE : rank;
   }
 
   static String cell(Result result) {

@@ -50,6 +50,17 @@ class ResultsTablesTest {
   }
 
   @Test
+  void lb4jRowsFollowTheSpecOrderWhateverFileTheyCameFrom() {
+    List<Result> results = new java.util.ArrayList<>(ResultsTables.parse(List.of(CSV.get(0),
+        "\"io.lb4j.benchmarks.SelectorBenchmark.pick\",\"avgt\",1,10,90,NaN,\"ns/op\",maglev:65537,3",
+        "\"io.lb4j.benchmarks.SelectorBenchmark.pick\",\"avgt\",1,10,4,NaN,\"ns/op\",round-robin,3")));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ResultsTables.print(results, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .contains("| lb4j round-robin | 4 |\n| lb4j maglev:65537 | 90 |\n");
+  }
+
+  @Test
   void pivotsOneRowPerImplementationAndOneColumnPerSizeSplittingThreadCounts() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ResultsTables.print(ResultsTables.parse(CSV), new PrintStream(bytes, true, StandardCharsets.UTF_8));
