@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Live load of one endpoint: requests in flight, a peak-EWMA of latency, and success/failure
  * counts. Load-aware algorithms read it on the pick path; {@link LoadBalancer} feeds it from
- * {@link Pick#complete}. One instance lives as long as its endpoint stays in the server list, across
- * selector rebuilds.
+ * {@link Pick#complete} (and {@link Pick#cancel}, which only ends the in-flight count). One
+ * instance lives as long as its endpoint stays in the server list, across selector rebuilds.
  *
  * <p>Thread-safe and lock-free: every method is a few atomic reads or CAS loops and allocates
  * nothing.
@@ -73,12 +73,24 @@ public final class EndpointStats {
     if (latencyNanos < 0) {
       throw new IllegalArgumentException("latencyNanos must be >= 0, was " + latencyNanos);
     }
+    decrementInFlight();
+    (success ? successes : failures).incrementAndGet();
+    observeLatency(latencyNanos);
+  }
+
+  /**
+   * Records that a request started with {@link #start()} was given up before it was sent: ends its
+   * in-flight count and records no outcome and no latency. In-flight never goes below zero.
+   */
+  public void abandon() {
+    decrementInFlight();
+  }
+
+  private void decrementInFlight() {
     int current;
     do {
       current = inFlight.get();
     } while (current > 0 && !inFlight.compareAndSet(current, current - 1));
-    (success ? successes : failures).incrementAndGet();
-    observeLatency(latencyNanos);
   }
 
   private void observeLatency(long latencyNanos) {

@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * @param type what happened
  * @param endpoint the endpoint concerned; empty for panic events
- * @param detail a human-readable reason, e.g. "5 consecutive failures, ejected for 30s"
+ * @param detail a human-readable reason, e.g. "5 consecutive failures, ejected for 30s", or
+ *     {@code "source: reason"} for marks
  */
 public record HealthEvent(Type type, Optional<Endpoint> endpoint, String detail) {
 
@@ -24,9 +25,9 @@ public record HealthEvent(Type type, Optional<Endpoint> endpoint, String detail)
     PROBE_DOWN,
     /** Active probes passed the healthy threshold in a row after a {@link #PROBE_DOWN}. */
     PROBE_UP,
-    /** {@link HealthTracker#markUnavailable} took the endpoint out. */
+    /** The first source's {@link HealthTracker#markUnavailable mark} took the endpoint out. */
     MARKED_UNAVAILABLE,
-    /** {@link HealthTracker#markAvailable} lifted a {@link #MARKED_UNAVAILABLE}. */
+    /** {@link HealthTracker#markAvailable} lifted the last source's mark. */
     MARKED_AVAILABLE,
     /** Too few endpoints are healthy: all of them (except marked ones) become eligible. */
     PANIC_ENTERED,

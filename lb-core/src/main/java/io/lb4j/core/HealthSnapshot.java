@@ -1,7 +1,10 @@
 package io.lb4j.core;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,7 +29,8 @@ public record HealthSnapshot(boolean panic, List<EndpointHealth> endpoints) {
    * @param available whether it may take traffic, ignoring panic mode
    * @param ejectedFor how long its outlier ejection still lasts; zero if not ejected
    * @param probeDown whether active probes hold it down
-   * @param markedUnavailable the reason given to {@link HealthTracker#markUnavailable}, if marked
+   * @param marks every source marking it unavailable ({@link HealthTracker#markUnavailable}), with
+   *     its reason, in marking order; empty if none
    * @param consecutiveFailures failed calls in a row since the last success or ejection
    * @param ejectionMultiplier the ejection backoff multiplier (0 when forgiven)
    * @param effectiveWeight the weight it carries now, slow start and its scale included
@@ -36,7 +40,7 @@ public record HealthSnapshot(boolean panic, List<EndpointHealth> endpoints) {
       boolean available,
       Duration ejectedFor,
       boolean probeDown,
-      Optional<String> markedUnavailable,
+      Map<String, String> marks,
       int consecutiveFailures,
       int ejectionMultiplier,
       int effectiveWeight) {
@@ -44,7 +48,13 @@ public record HealthSnapshot(boolean panic, List<EndpointHealth> endpoints) {
     public EndpointHealth {
       Objects.requireNonNull(endpoint, "endpoint");
       Objects.requireNonNull(ejectedFor, "ejectedFor");
-      Objects.requireNonNull(markedUnavailable, "markedUnavailable");
+      Objects.requireNonNull(marks, "marks");
+      marks = Collections.unmodifiableMap(new LinkedHashMap<>(marks));
+    }
+
+    /** The reasons of every mark, joined by "; " in marking order; empty if not marked. */
+    public Optional<String> markedUnavailable() {
+      return marks.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", marks.values()));
     }
   }
 }

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>An endpoint is <em>available</em> unless one of these holds: passive outlier detection ejected
  * it (N consecutive failures, or a failure rate over a sliding window; ejections grow exponentially
  * when repeated and are capped as a share of the members), active {@link HealthCheck} probes hold
- * it down, or {@link #markUnavailable} (a circuit breaker, an operator) took it out. When fewer
+ * it down, or some source (a circuit breaker, an operator) {@linkplain #markUnavailable marked} it
+ * unavailable; marks are kept per source, and each source lifts only its own. When fewer
  * than the panic threshold of members are available, {@link #eligible} returns every member not
  * marked unavailable (panic mode, as in Envoy): better to spread load over all than to crush the
  * few survivors. An endpoint that joins after the first non-empty membership, or comes back from
@@ -53,6 +54,9 @@ import org.slf4j.LoggerFactory;
 public final class HealthTracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthTracker.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
+
+  /** The source of marks made through {@link #markUnavailable(Endpoint, String)}: {@value}. */
+  public static final String DEFAULT_MARK_SOURCE = "default";
 
   private final HealthStateMachine machine;
   private final ScheduledExecutorService scheduler;
@@ -137,19 +141,55 @@ public final class HealthTracker implements AutoCloseable {
   }
 
   /**
-   * Marks {@code endpoint} unavailable until {@link #markAvailable} is called for it, for example
-   * because its circuit breaker opened. Publishes a change if its state changed. The mark holds in
-   * panic mode too, and ends when the endpoint leaves the membership.
+   * Marks {@code endpoint} unavailable on behalf of {@link #DEFAULT_MARK_SOURCE}; the same as
+   * {@code markUnavailable(endpoint, DEFAULT_MARK_SOURCE, reason)}.
    */
   public void markUnavailable(Endpoint endpoint, String reason) {
-    machine.markUnavailable(
-        Objects.requireNonNull(endpoint, "endpoint"), Objects.requireNonNull(reason, "reason"));
+    markUnavailable(endpoint, DEFAULT_MARK_SOURCE, reason);
   }
 
-  /** Lifts a {@link #markUnavailable} verdict. Publishes a change if its state changed. */
+  /**
+   * Lifts the mark of {@link #DEFAULT_MARK_SOURCE}; the same as
+   * {@code markAvailable(endpoint, DEFAULT_MARK_SOURCE, reason)}. Marks of other sources stay.
+   */
   public void markAvailable(Endpoint endpoint, String reason) {
-    machine.markAvailable(
-        Objects.requireNonNull(endpoint, "endpoint"), Objects.requireNonNull(reason, "reason"));
+    markAvailable(endpoint, DEFAULT_MARK_SOURCE, reason);
+  }
+
+  /**
+   * Marks {@code endpoint} unavailable on behalf of {@code source} (a circuit breaker, an operator's
+   * drain, a deployment tool) until that source calls {@link #markAvailable(Endpoint, String,
+   * String)}. The endpoint stays unavailable while any source marks it. A source marking it again
+   * changes nothing (its first reason stays). The first mark publishes a
+   * {@link HealthEvent.Type#MARKED_UNAVAILABLE} event and a change; further sources' marks are
+   * logged and shown in {@link #snapshot()}, and publish nothing, since eligibility does not
+   * change. Marks hold in panic mode too, and end when the endpoint leaves the membership.
+   *
+   * @throws IllegalArgumentException if {@code source} is blank
+   */
+  public void markUnavailable(Endpoint endpoint, String source, String reason) {
+    machine.markUnavailable(Objects.requireNonNull(endpoint, "endpoint"), requireSource(source),
+        Objects.requireNonNull(reason, "reason"));
+  }
+
+  /**
+   * Lifts {@code source}'s mark on {@code endpoint}, if it has one; {@code reason} is logged. Only
+   * lifting the last mark makes the endpoint available again (unless ejected or probed down) and
+   * publishes a {@link HealthEvent.Type#MARKED_AVAILABLE} event and a change.
+   *
+   * @throws IllegalArgumentException if {@code source} is blank
+   */
+  public void markAvailable(Endpoint endpoint, String source, String reason) {
+    machine.markAvailable(Objects.requireNonNull(endpoint, "endpoint"), requireSource(source),
+        Objects.requireNonNull(reason, "reason"));
+  }
+
+  private static String requireSource(String source) {
+    Objects.requireNonNull(source, "source");
+    if (source.isBlank()) {
+      throw new IllegalArgumentException("source must not be blank, was '" + source + "'");
+    }
+    return source;
   }
 
   /**

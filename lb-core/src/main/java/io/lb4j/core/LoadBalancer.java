@@ -3,6 +3,7 @@ package io.lb4j.core;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.NoEndpointAvailableException.Reason;
 import io.lb4j.core.ServerList.Subscription;
+import io.lb4j.core.internal.Listeners;
 import io.lb4j.core.internal.ZonePreference;
 import java.time.Duration;
 import java.util.HashMap;
@@ -49,6 +50,8 @@ public final class LoadBalancer implements AutoCloseable {
   private final Duration latencyDecay;
   private final Object rebuildLock = new Object();
   private final Map<String, EndpointStats> statsById = new ConcurrentHashMap<>();
+  private final Listeners<List<Endpoint>> membershipListeners =
+      new Listeners<>("load balancer membership");
 
   private volatile List<Endpoint> members = List.of();
   private volatile Selector selector;
@@ -78,7 +81,8 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   /**
-   * Picks an endpoint for one attempt and counts it in flight until {@link Pick#complete}.
+   * Picks an endpoint for one attempt and counts it in flight until {@link Pick#complete} or
+   * {@link Pick#cancel}.
    *
    * @throws NoEndpointAvailableException if the list is empty, no endpoint is healthy, or all
    *     eligible ones are excluded by {@code context}
@@ -139,7 +143,30 @@ public final class LoadBalancer implements AutoCloseable {
     return Optional.ofNullable(statsById.get(Objects.requireNonNull(id, "id")));
   }
 
+  /**
+   * Calls {@code listener} with the current members, then with the new members after every change
+   * of the server list, once the balancer has applied it (stats, health tracking, selector), until
+   * the subscription is closed: for state kept per endpoint beside the balancer, such as circuit
+   * breakers, that must follow the membership. Changes are delivered on the thread that delivered
+   * the server list's change, outside the balancer's lock, to each listener in isolation (one that
+   * throws is logged). The first call, with the current members, runs on the subscribing thread
+   * under the balancer's rebuild lock, so that no change slips between it and the registration;
+   * a listener subscribing while a change is being applied may therefore see that snapshot twice.
+   */
+  public Subscription subscribeMembership(ServerList.Listener listener) {
+    Objects.requireNonNull(listener, "listener");
+    // Under the rebuild lock so that no change slips between the replay and the registration.
+    synchronized (rebuildLock) {
+      return membershipListeners.add(listener::onChange, members);
+    }
+  }
+
   private void onMembership(List<Endpoint> next) {
+    applyMembership(next);
+    membershipListeners.publish(next);
+  }
+
+  private void applyMembership(List<Endpoint> next) {
     synchronized (rebuildLock) {
       Map<String, EndpointStats> kept = new HashMap<>(next.size() * 2);
       for (Endpoint endpoint : next) {

@@ -5,24 +5,29 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One chosen endpoint for one attempt of a call, returned by {@link LoadBalancer#pick}. The caller
- * sends the attempt to {@link #endpoint()} and then calls {@link #complete} exactly once, which
- * ends the in-flight count and feeds latency and outcome to the endpoint's stats and the health
- * tracker.
+ * sends the attempt to {@link #endpoint()} and then ends the pick exactly once: with
+ * {@link #complete}, which ends the in-flight count and feeds latency and outcome to the endpoint's
+ * stats and the health tracker, or with {@link #cancel}, when the attempt was given up before the
+ * endpoint had a chance to answer (a circuit breaker refused it, the caller canceled), which ends
+ * the in-flight count and records nothing.
  *
- * <p>Thread-safe: {@code complete} may be called from any thread. A second {@code complete} changes
- * nothing (in-flight never goes negative) and throws {@link IllegalStateException}, since it means
- * the caller's bookkeeping is wrong.
+ * <p>Thread-safe: {@code complete} and {@code cancel} may be called from any thread and share one
+ * once-only flag. A second end of either kind changes nothing (in-flight never goes negative) and
+ * throws {@link IllegalStateException}, since it means the caller's bookkeeping is wrong.
  */
 public final class Pick {
-  private static final AtomicIntegerFieldUpdater<Pick> COMPLETED =
-      AtomicIntegerFieldUpdater.newUpdater(Pick.class, "completed");
+  private static final AtomicIntegerFieldUpdater<Pick> STATE =
+      AtomicIntegerFieldUpdater.newUpdater(Pick.class, "state");
+  private static final int OPEN = 0;
+  private static final int COMPLETED = 1;
+  private static final int CANCELED = 2;
 
   private final Endpoint endpoint;
   private final EndpointStats stats;
   private final HealthTracker health;
   private final Ticker ticker;
   private final long startNanos;
-  private volatile int completed;
+  private volatile int state;
 
   Pick(Endpoint endpoint, EndpointStats stats, HealthTracker health, Ticker ticker) {
     this.endpoint = endpoint;
@@ -45,7 +50,7 @@ public final class Pick {
   /**
    * Ends this attempt, measuring its latency from the pick to now.
    *
-   * @throws IllegalStateException if already completed
+   * @throws IllegalStateException if already completed or canceled
    */
   public void complete(boolean success) {
     complete(success, Math.max(0, ticker.read() - startNanos));
@@ -57,27 +62,53 @@ public final class Pick {
    * @param success whether the endpoint served the call well (a connection failure or a 5xx is not)
    * @param latencyNanos how long the attempt took, at least 0
    * @throws IllegalArgumentException if {@code latencyNanos} is negative
-   * @throws IllegalStateException if already completed
+   * @throws IllegalStateException if already completed or canceled
    */
   public void complete(boolean success, long latencyNanos) {
     if (latencyNanos < 0) {
       throw new IllegalArgumentException(
           "latencyNanos must be >= 0, was " + latencyNanos + " for endpoint " + endpoint.id());
     }
-    if (!COMPLETED.compareAndSet(this, 0, 1)) {
-      throw new IllegalStateException("pick of endpoint " + endpoint.id() + " already completed");
-    }
+    end(COMPLETED);
     stats.end(success, latencyNanos);
     health.recordOutcome(endpoint, success, latencyNanos);
   }
 
-  /** Whether {@link #complete} has been called. */
+  /**
+   * Gives this pick back without an outcome, for an attempt that never put the endpoint to the
+   * test: ends the in-flight count and records nothing, neither success nor failure nor latency,
+   * in the stats or the health tracker. Use {@link #complete} instead whenever the endpoint was
+   * tried and failed (a refused connection, a reset, a timeout, a 5xx): those are what outlier
+   * detection needs to see.
+   *
+   * @throws IllegalStateException if already completed or canceled
+   */
+  public void cancel() {
+    end(CANCELED);
+    stats.abandon();
+  }
+
+  private void end(int how) {
+    if (!STATE.compareAndSet(this, OPEN, how)) {
+      throw new IllegalStateException("pick of endpoint " + endpoint.id() + " already "
+          + (state == COMPLETED ? "completed" : "canceled"));
+    }
+  }
+
+  /** Whether this pick has ended, by {@link #complete} or {@link #cancel}. */
   public boolean isCompleted() {
-    return completed != 0;
+    return state != OPEN;
+  }
+
+  /** Whether this pick ended by {@link #cancel}. */
+  public boolean isCanceled() {
+    return state == CANCELED;
   }
 
   @Override
   public String toString() {
-    return "Pick{" + endpoint.id() + (isCompleted() ? ", completed" : "") + "}";
+    int current = state;
+    return "Pick{" + endpoint.id()
+        + (current == COMPLETED ? ", completed" : current == CANCELED ? ", canceled" : "") + "}";
   }
 }

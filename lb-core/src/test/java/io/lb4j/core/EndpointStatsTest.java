@@ -15,6 +15,19 @@ class EndpointStatsTest {
   private final EndpointStats stats = EndpointStats.create(ticker, TAU);
 
   @Test
+  void abandonEndsInFlightAndRecordsNothing() {
+    stats.start();
+    stats.start();
+    stats.end(true, 10 * MILLI);
+    stats.abandon();
+    stats.abandon(); // unbalanced: in-flight stays at zero
+    assertThat(stats.inFlight()).isZero();
+    assertThat(stats.successes()).isEqualTo(1);
+    assertThat(stats.failures()).isZero();
+    assertThat(stats.latencyNanos()).isEqualTo(10.0 * MILLI);
+  }
+
+  @Test
   void peakIsAdoptedAtOnce() {
     stats.end(true, 10 * MILLI);
     stats.end(true, 500 * MILLI);

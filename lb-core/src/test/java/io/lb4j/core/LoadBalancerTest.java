@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class LoadBalancerTest {
@@ -69,6 +75,123 @@ class LoadBalancerTest {
         .hasMessage("pick of endpoint a:1 already completed");
     assertThat(stats.inFlight()).isEqualTo(1);
     assertThat(stats.successes()).isEqualTo(1);
+  }
+
+  @Test
+  void cancelingEndsInFlightAndRecordsNoOutcomeAnywhere() {
+    ManualTicker ticker = new ManualTicker();
+    try (HealthTracker health = HealthTracker.builder().ticker(ticker).build();
+        LoadBalancer lb = LoadBalancer.builder(ServerList.of(A, B)).healthTracker(health)
+            .algorithm(Algorithms.roundRobin()).ticker(ticker).build()) {
+      // Far more cancels than the 5 failures in a row that eject an endpoint.
+      for (int i = 0; i < 20; i++) {
+        Pick pick = lb.pick(PickContext.create().exclude(B));
+        ticker.advance(Duration.ofMillis(100));
+        pick.cancel();
+        assertThat(pick.isCompleted()).isTrue();
+        assertThat(pick.isCanceled()).isTrue();
+      }
+      EndpointStats stats = lb.stats("a:1").orElseThrow();
+      assertThat(stats.inFlight()).isZero();
+      assertThat(stats.successes()).isZero();
+      assertThat(stats.failures()).isZero();
+      assertThat(stats.latencyNanos()).isZero();
+      assertThat(health.isAvailable(A)).isTrue();
+      assertThat(health.snapshot().endpoints().get(0).consecutiveFailures()).isZero();
+    }
+  }
+
+  @Test
+  void cancelAndCompleteShareOneOnceOnlyFlag() {
+    LoadBalancer lb = LoadBalancer.builder(ServerList.of(A)).build();
+    EndpointStats stats = lb.stats("a:1").orElseThrow();
+    Pick canceled = lb.pick();
+    Pick completed = lb.pick();
+    canceled.cancel();
+    completed.complete(false, 5);
+
+    assertThatThrownBy(() -> canceled.complete(true, 5))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("pick of endpoint a:1 already canceled");
+    assertThatThrownBy(canceled::cancel)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("pick of endpoint a:1 already canceled");
+    assertThatThrownBy(completed::cancel)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("pick of endpoint a:1 already completed");
+    assertThat(stats.inFlight()).isZero();
+    assertThat(stats.successes()).isZero();
+    assertThat(stats.failures()).isEqualTo(1);
+    assertThat(completed.isCanceled()).isFalse();
+    assertThat(canceled).hasToString("Pick{a:1, canceled}");
+    assertThat(completed).hasToString("Pick{a:1, completed}");
+  }
+
+  @Test
+  void racingCancelAndCompleteEndEachPickExactlyOnce() throws Exception {
+    LoadBalancer lb = LoadBalancer.builder(ServerList.of(A)).build();
+    EndpointStats stats = lb.stats("a:1").orElseThrow();
+    int picks = 2_000;
+    AtomicInteger cancels = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < picks; i++) {
+        Pick pick = lb.pick();
+        CyclicBarrier start = new CyclicBarrier(2);
+        Future<?> canceler = pool.submit(() -> {
+          start.await();
+          try {
+            pick.cancel();
+            cancels.incrementAndGet();
+          } catch (IllegalStateException lost) {
+            // completed first
+          }
+          return null;
+        });
+        Future<?> completer = pool.submit(() -> {
+          start.await();
+          try {
+            pick.complete(true, 1);
+          } catch (IllegalStateException lost) {
+            // canceled first
+          }
+          return null;
+        });
+        canceler.get(5, TimeUnit.SECONDS);
+        completer.get(5, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(stats.inFlight()).isZero();
+    assertThat(stats.successes() + cancels.get()).isEqualTo(picks);
+  }
+
+  @Test
+  void membershipListenersSeeTheCurrentMembersThenEveryAppliedChange() {
+    MutableServerList servers = MutableServerList.of(A, B);
+    LoadBalancer lb = LoadBalancer.builder(servers).algorithm(Algorithms.roundRobin()).build();
+    List<List<Endpoint>> seen = new CopyOnWriteArrayList<>();
+    List<Boolean> appliedFirst = new CopyOnWriteArrayList<>();
+    lb.subscribeMembership(members -> {
+      throw new IllegalStateException("a broken listener");
+    });
+    ServerList.Subscription subscription = lb.subscribeMembership(members -> {
+      seen.add(members);
+      appliedFirst.add(lb.endpoints().equals(members)
+          && members.stream().allMatch(e -> lb.stats(e.id()).isPresent()));
+    });
+
+    servers.add(C);
+    servers.add(C); // unchanged: nothing published
+    servers.remove(A);
+    subscription.close();
+    servers.remove(B);
+
+    assertThat(seen).containsExactly(List.of(A, B), List.of(A, B, C), List.of(B, C));
+    assertThat(appliedFirst).containsOnly(true);
+    assertThatThrownBy(() -> lb.subscribeMembership(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("listener");
   }
 
   @Test

@@ -38,7 +38,10 @@ import okhttp3.Response;
  * the pick; the URL's host and port are rewritten to the endpoint's (the scheme, path and query
  * stay); the attempt passes through the endpoint's circuit breaker; the outcome and latency are
  * reported once, when the response headers arrive or the attempt fails. A status of 500 or more
- * or an I/O failure counts against the endpoint.
+ * or an I/O failure counts against the endpoint; an attempt its breaker refused, or one the caller
+ * canceled, is given back with {@link io.lb4j.core.Pick#cancel()} and counts neither way. An open
+ * breaker takes its endpoint out of rotation with a {@link #CIRCUIT_BREAKER_MARK_SOURCE} mark, and
+ * is dropped when its endpoint leaves the balancer's server list.
  *
  * <p>Retries go to endpoints not yet tried by the call, and only while all of these hold:
  * <ul>
@@ -66,6 +69,14 @@ import okhttp3.Response;
  * <p>Thread-safe and immutable once built; one instance can serve many clients.
  */
 public final class LoadBalancingInterceptor implements Interceptor {
+  /**
+   * The source under which an endpoint's open circuit breaker marks it unavailable in its
+   * balancer's {@link io.lb4j.core.HealthTracker}: {@value}. The breaker lifts only this mark when
+   * it half-opens or closes; an operator may lift it by hand with
+   * {@code markAvailable(endpoint, CIRCUIT_BREAKER_MARK_SOURCE, reason)}.
+   */
+  public static final String CIRCUIT_BREAKER_MARK_SOURCE = "circuit-breaker";
+
   private final Map<String, ServiceRoute> routes;
   private final RetryPolicy policy;
   private final boolean preserveHost;
@@ -301,7 +312,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
       services.forEach((name, balancer) -> routes.put(name, new ServiceRoute(name, balancer,
           hashKeys.get(name), sessionKeys.get(name),
           new RetryBudget(budgetRatio, minRetriesPerSecond, windowNanos, ticker),
-          new EndpointBreakers(name, registry, balancer.healthTracker(), ticker),
+          new EndpointBreakers(name, registry, balancer, ticker),
           new RateLimitedLog(windowNanos, ticker))));
       RetryPolicy policy = new RetryPolicy(maxAttempts, retryableStatuses, backoffFunction(),
           retryAfterCap.toNanos(), sleeper, ticker, clock);

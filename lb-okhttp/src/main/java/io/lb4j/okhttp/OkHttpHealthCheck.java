@@ -1,6 +1,7 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.core.Endpoint;
+import io.lb4j.core.HealthCheck;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -14,14 +15,24 @@ import okhttp3.Response;
 
 /**
  * Actively probes an endpoint over HTTP: a GET of a path, healthy when the status falls in an
- * expected range before a timeout. Meant for lb-core's health-check SPI (active probes of the
- * {@link io.lb4j.core.HealthTracker}).
+ * expected range before a timeout. Implements lb-core's {@link HealthCheck} SPI, so a
+ * {@link io.lb4j.core.HealthTracker} probes every member with it:
+ *
+ * <pre>{@code
+ * HealthTracker health = HealthTracker.builder()
+ *     .healthCheck(OkHttpHealthCheck.builder(plainClient).path("/ready").build())
+ *     .build();
+ * }</pre>
  *
  * <p>Send it a plain client, not a load-balanced one: a probe must reach exactly the endpoint it
- * checks. Probes are asynchronous (OkHttp's dispatcher) and never throw: any failure, timeout or
- * unexpected status completes the future with {@code false}. Thread-safe and immutable.
+ * checks. Probes are asynchronous (OkHttp's dispatcher, so they never block the tracker's
+ * scheduler) and never throw: any failure, timeout or unexpected status completes the future with
+ * {@code false}. Cancelling the future cancels the OkHttp call and releases its connection; the
+ * tracker does so when its {@link io.lb4j.core.HealthTracker.Builder#healthCheckTimeout health-check
+ * timeout} runs out, so the shorter of that and {@link Builder#timeout} bounds a probe. Thread-safe
+ * and immutable.
  */
-public final class OkHttpHealthCheck {
+public final class OkHttpHealthCheck implements HealthCheck {
   private final OkHttpClient client;
   private final String scheme;
   private final String path;
@@ -41,7 +52,11 @@ public final class OkHttpHealthCheck {
     return new Builder(client);
   }
 
-  /** Probes {@code endpoint}; completes with whether it answered as expected in time. */
+  /**
+   * Starts a probe of {@code endpoint} and returns at once; the future completes with whether it
+   * answered as expected in time. Cancelling the future cancels the probe's call.
+   */
+  @Override
   public CompletableFuture<Boolean> check(Endpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
     HttpUrl url = new HttpUrl.Builder().scheme(scheme).host(endpoint.host()).port(endpoint.port())

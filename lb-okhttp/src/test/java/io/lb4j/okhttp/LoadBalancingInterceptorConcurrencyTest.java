@@ -2,6 +2,7 @@ package io.lb4j.okhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.LoadBalancer;
@@ -89,6 +90,15 @@ class LoadBalancingInterceptorConcurrencyTest {
                 .as("in flight at %s", endpoint.id()).isZero();
           }
           assertThat(backends.requestCount(3)).as("the flaky server took part").isPositive();
+          // A call that picked the leaver just before a removal may create its breaker just after
+          // it; the next membership change drops it. With every call done, one more churn step
+          // must leave no breaker of the leaver.
+          servers.add(churning);
+          servers.remove(churning);
+          assertThat(interceptor.circuitBreakerRegistry().getAllCircuitBreakers())
+              .extracting(CircuitBreaker::getName)
+              .isSubsetOf("orders/" + backends.endpoint(0).id(), "orders/" + backends.endpoint(1).id(),
+                  "orders/" + backends.endpoint(3).id());
         } finally {
           running.set(false);
           pool.shutdownNow();

@@ -6,10 +6,16 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.lb4j.core.Algorithm;
+import io.lb4j.core.Algorithms;
 import io.lb4j.core.Endpoint;
+import io.lb4j.core.EndpointStats;
+import io.lb4j.core.HealthTracker;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.MutableServerList;
 import io.lb4j.core.NoEndpointAvailableException;
+import io.lb4j.core.PickContext;
+import io.lb4j.core.Selector;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -64,16 +70,13 @@ class LoadBalancingInterceptorTest {
     return backends;
   }
 
+  /** Round robin, set explicitly: the tests count exact shares and visiting orders. */
   private LoadBalancer balancer(MutableServerList servers) {
-    LoadBalancer balancer = LoadBalancer.builder(servers).name("orders").build();
-    closeables.add(balancer);
-    return balancer;
+    return balancer(servers, Algorithms.roundRobin());
   }
 
-  /** Honours hash keys and sessions; see {@link KeyModuloAlgorithm} for why it is test-only. */
-  private LoadBalancer keyModuloBalancer(Backends backends) {
-    LoadBalancer balancer = LoadBalancer.builder(backends.serverList()).name("orders")
-        .algorithm(new KeyModuloAlgorithm()).build();
+  private LoadBalancer balancer(MutableServerList servers, Algorithm algorithm) {
+    LoadBalancer balancer = LoadBalancer.builder(servers).name("orders").algorithm(algorithm).build();
     closeables.add(balancer);
     return balancer;
   }
@@ -124,7 +127,12 @@ class LoadBalancingInterceptorTest {
   @Test
   void serverShutDownMidRunFailsNoCallAndStopsReceivingAttemptsOnceEjected() throws IOException {
     Backends backends = backends(3);
-    LoadBalancer balancer = balancer(backends.serverList());
+    // Frozen health time: an ejection, once made, lasts the whole run however slow the machine.
+    HealthTracker health = HealthTracker.builder().ticker(new FakeTicker()).build();
+    closeables.add(health);
+    LoadBalancer balancer = LoadBalancer.builder(backends.serverList()).name("orders")
+        .algorithm(Algorithms.roundRobin()).healthTracker(health).build();
+    closeables.add(balancer);
     LoadBalancingInterceptor interceptor = interceptor(balancer)
         .circuitBreakerConfig(CircuitBreakerConfig.custom().slidingWindowSize(20)
             .minimumNumberOfCalls(10).waitDurationInOpenState(Duration.ofMinutes(5)).build())
@@ -133,26 +141,37 @@ class LoadBalancingInterceptorTest {
     Endpoint dead = backends.endpoint(2);
 
     int failed = 0;
-    int deadConnectsAtHalfway = -1;
-    for (int i = 0; i < 1000; i++) {
+    int connectsAtEjection = -1;
+    long attemptsAtEjection = -1;
+    for (int i = 0; i < 600; i++) {
       if (i == 300) {
         backends.server(2).close();
-      }
-      if (i == 500) {
-        deadConnectsAtHalfway = connects.starts(dead.port());
       }
       if (!get(client, "http://orders/v1/items").startsWith("200")) {
         failed++;
       }
+      // Outlier ejection (5 failures in a row) or the breaker opening: whichever came first.
+      if (connectsAtEjection < 0 && !health.isAvailable(dead)) {
+        connectsAtEjection = connects.starts(dead.port());
+        attemptsAtEjection = attempts(balancer, dead);
+      }
     }
 
     assertThat(failed).isZero();
-    assertThat(balancer.healthTracker().isAvailable(dead)).isFalse();
-    assertThat(breaker(interceptor, dead).getState()).isEqualTo(CircuitBreaker.State.OPEN);
-    // Ejected by call ~330 at the latest: nothing reached it in the last 500 calls.
-    assertThat(connects.starts(dead.port())).isEqualTo(deadConnectsAtHalfway).isLessThanOrEqualTo(20);
-    log.info("dead server: 1000 calls, {} answered attempts, {} refused connections to the dead one",
-        backends.totalRequests(), connects.failures(dead.port()));
+    assertThat(connectsAtEjection).as("connections to the dead one until ejected")
+        .isBetween(1, 20);
+    assertThat(connects.starts(dead.port())).isEqualTo(connectsAtEjection);
+    assertThat(attempts(balancer, dead)).isEqualTo(attemptsAtEjection);
+    assertThat(health.isAvailable(dead)).isFalse();
+    log.info("dead server: 600 calls, {} answered attempts, {} refused connections to the dead one, "
+        + "breaker {}", backends.totalRequests(), connects.failures(dead.port()),
+        breaker(interceptor, dead).getState());
+  }
+
+  /** Attempts that reached {@code endpoint} and ended, whatever their outcome. */
+  private static long attempts(LoadBalancer balancer, Endpoint endpoint) {
+    EndpointStats stats = balancer.stats(endpoint.id()).orElseThrow();
+    return stats.successes() + stats.failures();
   }
 
   @Test
@@ -284,13 +303,110 @@ class LoadBalancingInterceptorTest {
     int before = backends.requestCount(0);
     breaker(interceptor, blocked).transitionToOpenState();
     // An operator puts it back in rotation while its breaker is still open.
-    balancer.healthTracker().markAvailable(blocked, "operator override");
+    balancer.healthTracker().markAvailable(
+        blocked, LoadBalancingInterceptor.CIRCUIT_BREAKER_MARK_SOURCE, "operator override");
     assertThat(balancer.selector().candidates().endpoints()).contains(blocked);
+
+    EndpointStats stats = balancer.stats(blocked.id()).orElseThrow();
+    long failuresBefore = stats.failures();
 
     for (int i = 0; i < 30; i++) {
       assertThat(get(client, "http://orders/")).isIn("200 1", "200 2");
     }
     assertThat(backends.requestCount(0)).isEqualTo(before);
+    // A denied attempt gives its pick back: no failure recorded, so no outlier ejection either.
+    assertThat(stats.failures()).isEqualTo(failuresBefore);
+    assertThat(stats.inFlight()).isZero();
+    assertThat(balancer.healthTracker().isAvailable(blocked)).isTrue();
+  }
+
+  @Test
+  void callCanceledMidAttemptRecordsNothingAgainstTheEndpoint() throws Exception {
+    Backends backends = backends(1);
+    backends.respond(0, request -> new MockResponse.Builder().code(200)
+        .headersDelay(10, TimeUnit.SECONDS).build());
+    LoadBalancer balancer = balancer(backends.serverList());
+    LoadBalancingInterceptor interceptor = interceptor(balancer).build();
+    OkHttpClient client = client(interceptor);
+    Call call = client.newCall(new Request.Builder().url("http://orders/slow").build());
+    CompletableFuture<IOException> failure = new CompletableFuture<>();
+    call.enqueue(new Callback() {
+      @Override
+      public void onResponse(Call call, Response response) {
+        response.close();
+        failure.complete(null);
+      }
+
+      @Override
+      public void onFailure(Call call, IOException e) {
+        failure.complete(e);
+      }
+    });
+    assertThat(backends.server(0).takeRequest(5, TimeUnit.SECONDS)).isNotNull();
+
+    call.cancel();
+
+    assertThat(failure.get(5, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+    EndpointStats stats = balancer.stats(backends.endpoint(0).id()).orElseThrow();
+    assertThat(stats.inFlight()).isZero();
+    assertThat(stats.successes()).isZero();
+    assertThat(stats.failures()).isZero();
+    assertThat(breaker(interceptor, backends.endpoint(0)).getMetrics().getNumberOfBufferedCalls())
+        .isZero();
+  }
+
+  @Test
+  void breakerClosingDoesNotLiftAnOperatorsDrain() throws IOException {
+    Backends backends = backends(3);
+    LoadBalancer balancer = balancer(backends.serverList());
+    LoadBalancingInterceptor interceptor = interceptor(balancer).build();
+    OkHttpClient client = client(interceptor);
+    for (int i = 0; i < 3; i++) {
+      get(client, "http://orders/"); // round robin: one call each creates the three breakers
+    }
+    Endpoint drained = backends.endpoint(0);
+    balancer.healthTracker().markUnavailable(drained, "operator", "drained for maintenance");
+    CircuitBreaker breaker = breaker(interceptor, drained);
+    breaker.transitionToOpenState();
+    breaker.transitionToHalfOpenState();
+    breaker.transitionToClosedState();
+
+    int before = backends.requestCount(0);
+    for (int i = 0; i < 30; i++) {
+      assertThat(get(client, "http://orders/")).isIn("200 1", "200 2");
+    }
+    assertThat(backends.requestCount(0)).isEqualTo(before);
+    assertThat(balancer.healthTracker().snapshot().endpoints().get(0).marks())
+        .containsOnlyKeys("operator");
+  }
+
+  @Test
+  void breakerOfAnEndpointThatLeavesIsDroppedAndAReturnerStartsClosed() throws IOException {
+    Backends backends = backends(3);
+    MutableServerList servers = backends.serverList();
+    LoadBalancer balancer = balancer(servers);
+    LoadBalancingInterceptor interceptor = interceptor(balancer).build();
+    OkHttpClient client = client(interceptor);
+    for (int i = 0; i < 3; i++) {
+      get(client, "http://orders/"); // round robin: one call each creates the three breakers
+    }
+    Endpoint leaver = backends.endpoint(0);
+    breaker(interceptor, leaver).transitionToOpenState();
+    assertThat(balancer.healthTracker().isAvailable(leaver)).isFalse();
+
+    servers.remove(leaver);
+
+    assertThat(interceptor.circuitBreakerRegistry().getAllCircuitBreakers())
+        .extracting(CircuitBreaker::getName)
+        .containsExactlyInAnyOrder("orders/" + backends.endpoint(1).id(), "orders/" + backends.endpoint(2).id());
+
+    servers.add(leaver);
+    Set<String> servedBy = new HashSet<>();
+    for (int i = 0; i < 6; i++) {
+      servedBy.add(get(client, "http://orders/"));
+    }
+    assertThat(servedBy).containsExactlyInAnyOrder("200 0", "200 1", "200 2");
+    assertThat(breaker(interceptor, leaver).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
   }
 
   @Test
@@ -451,7 +567,7 @@ class LoadBalancingInterceptorTest {
   @Test
   void sameHashKeyAlwaysReachesTheSameServer() throws IOException {
     Backends backends = backends(3);
-    LoadBalancer balancer = keyModuloBalancer(backends);
+    LoadBalancer balancer = balancer(backends.serverList(), Algorithms.ringHash());
     OkHttpClient client = client(interceptor(balancer)
         .hashKey("orders", RequestKey.header("X-User")).build());
 
@@ -464,7 +580,11 @@ class LoadBalancingInterceptorTest {
           serversOfUser.add(response.header("X-Server"));
         }
       }
-      assertThat(serversOfUser).as("servers of user-%d", user).hasSize(1);
+      // The interceptor hashes the header exactly as PickContext.hashKey(String) does.
+      Selector selector = balancer.selector();
+      Endpoint expected = selector.select(PickContext.create().hashKey("user-" + user));
+      assertThat(serversOfUser).as("servers of user-%d", user)
+          .containsExactly(String.valueOf(backends.endpoints().indexOf(expected)));
       serversOverall.addAll(serversOfUser);
     }
     assertThat(serversOverall).hasSizeGreaterThan(1);
@@ -473,7 +593,7 @@ class LoadBalancingInterceptorTest {
   @Test
   void stickyCookieKeepsTheSessionOnOneServerUntilItDies() throws IOException {
     Backends backends = backends(3);
-    LoadBalancer balancer = keyModuloBalancer(backends);
+    LoadBalancer balancer = balancer(backends.serverList(), Algorithms.sticky(Algorithms.roundRobin()));
     OkHttpClient client = client(interceptor(balancer)
         .stickySession("orders", RequestKey.cookie("SESSION")).build());
     Request request = new Request.Builder().url("http://orders/cart")
@@ -496,7 +616,8 @@ class LoadBalancingInterceptorTest {
         after.add(response.header("X-Server"));
       }
     }
-    assertThat(after).isNotEmpty().doesNotContain(String.valueOf(home));
+    // Re-pinned to one survivor after the first failed attempt.
+    assertThat(after).hasSize(1).doesNotContain(String.valueOf(home));
   }
 
   @Test

@@ -3,11 +3,26 @@ package io.lb4j.okhttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lb4j.core.Endpoint;
+import io.lb4j.core.HealthEvent;
+import io.lb4j.core.HealthEvent.Type;
+import io.lb4j.core.HealthTracker;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.Call;
+import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,6 +74,112 @@ class OkHttpHealthCheckTest {
         .headersDelay(3, TimeUnit.SECONDS).build());
 
     assertThat(check.check(backends.endpoint(0)).get(5, TimeUnit.SECONDS)).isFalse();
+  }
+
+  @Test
+  void cancellingTheProbeCancelsItsCall() throws Exception {
+    backends.respond(0, request -> new MockResponse.Builder().code(200)
+        .headersDelay(10, TimeUnit.SECONDS).build());
+    CountDownLatch canceled = new CountDownLatch(1);
+    OkHttpClient client = new OkHttpClient.Builder().eventListener(new EventListener() {
+      @Override
+      public void canceled(Call call) {
+        canceled.countDown();
+      }
+    }).build();
+    CompletableFuture<Boolean> probe = OkHttpHealthCheck.builder(client).build()
+        .check(backends.endpoint(0));
+    assertThat(backends.server(0).takeRequest(5, TimeUnit.SECONDS)).isNotNull();
+
+    probe.cancel(false);
+
+    assertThat(canceled.await(5, TimeUnit.SECONDS)).as("the OkHttp call was canceled").isTrue();
+  }
+
+  @Test
+  void trackerProbingOverHttpTakesAnEndpointDownOn500sAndBackWhenItRecovers() {
+    Endpoint endpoint = backends.endpoint(0);
+    try (HealthTracker tracker = probingTracker()) {
+      List<HealthEvent> events = new CopyOnWriteArrayList<>();
+      tracker.subscribeEvents(events::add);
+      tracker.updateMembership(List.of(endpoint));
+
+      backends.respond(0, request -> Backends.status(500));
+      awaitAvailable(tracker, endpoint, false);
+      backends.respond(0, request -> Backends.ok(0));
+      awaitAvailable(tracker, endpoint, true);
+
+      assertThat(events).extracting(HealthEvent::type).containsSubsequence(Type.PROBE_DOWN, Type.PROBE_UP);
+      assertThat(backends.server(0).getRequestCount()).isGreaterThanOrEqualTo(4);
+    }
+  }
+
+  @Test
+  void trackerProbingOverHttpTakesAStoppedServerDownAndBackOnceItRestarts() throws IOException {
+    MockWebServer server = alwaysOk();
+    server.start(Backends.LOOPBACK, 0);
+    int port = server.getPort();
+    Endpoint endpoint = Endpoint.of(Backends.LOOPBACK.getHostAddress(), port);
+    try (HealthTracker tracker = probingTracker()) {
+      tracker.updateMembership(List.of(endpoint));
+
+      server.close();
+      awaitAvailable(tracker, endpoint, false);
+      MockWebServer restarted = alwaysOk();
+      try (restarted) {
+        restarted.start(Backends.LOOPBACK, port);
+        awaitAvailable(tracker, endpoint, true);
+      }
+    }
+  }
+
+  @Test
+  void trackerTimeoutCancelsTheHangingProbesCallAndCountsItAsAFailure() {
+    backends.respond(0, request -> new MockResponse.Builder().code(200)
+        .headersDelay(10, TimeUnit.SECONDS).build());
+    AtomicInteger canceled = new AtomicInteger();
+    OkHttpClient client = new OkHttpClient.Builder().eventListener(new EventListener() {
+      @Override
+      public void canceled(Call call) {
+        canceled.incrementAndGet();
+      }
+    }).build();
+    // The check's own timeout (5 s) is far longer than the tracker's (200 ms): the tracker cancels.
+    OkHttpHealthCheck slowCheck = OkHttpHealthCheck.builder(client).timeout(Duration.ofSeconds(5)).build();
+    Endpoint endpoint = backends.endpoint(0);
+    try (HealthTracker tracker = HealthTracker.builder().healthCheck(slowCheck)
+        .healthCheckInterval(Duration.ofMillis(250)).healthCheckTimeout(Duration.ofMillis(200))
+        .healthCheckJitter(0).unhealthyThreshold(2).slowStartWindow(Duration.ZERO).build()) {
+      tracker.updateMembership(List.of(endpoint));
+
+      awaitAvailable(tracker, endpoint, false);
+      // The tracker reports the timed-out probe first, then cancels it.
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> canceled.get() >= 2);
+    }
+  }
+
+  /** Probes every 250 ms, 2 in a row to flip; the tracker's timeout cuts the check's 500 ms. */
+  private HealthTracker probingTracker() {
+    return HealthTracker.builder().healthCheck(check)
+        .healthCheckInterval(Duration.ofMillis(250)).healthCheckTimeout(Duration.ofMillis(200))
+        .healthCheckJitter(0).unhealthyThreshold(2).healthyThreshold(2)
+        .slowStartWindow(Duration.ZERO).build();
+  }
+
+  private static void awaitAvailable(HealthTracker tracker, Endpoint endpoint, boolean available) {
+    Awaitility.await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(20))
+        .until(() -> tracker.isAvailable(endpoint) == available);
+  }
+
+  private static MockWebServer alwaysOk() {
+    MockWebServer server = new MockWebServer();
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return Backends.ok(0);
+      }
+    });
+    return server;
   }
 
   @Test

@@ -1,6 +1,9 @@
 package io.lb4j.core.internal;
 
 import io.lb4j.core.Endpoint;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,7 +33,7 @@ public final class EndpointHealthState {
   private volatile boolean probeDown;
   private int probeSuccesses;
   private int probeFailures;
-  private volatile String markedReason;
+  private volatile Map<String, String> marks = Map.of();
   private volatile long rampStart = NOT_RAMPING;
   private volatile int rampStep = SlowStartRamp.STEPS;
   private volatile ScheduledFuture<?> probe;
@@ -91,7 +94,7 @@ public final class EndpointHealthState {
 
   /** Whether this endpoint may take traffic (ignoring panic mode). */
   public boolean available() {
-    return !ejected && !probeDown && markedReason == null;
+    return !ejected && !probeDown && marks.isEmpty();
   }
 
   public boolean ejected() {
@@ -160,13 +163,38 @@ public final class EndpointHealthState {
     return false;
   }
 
-  /** The reason given by {@code markUnavailable}, or null when not marked. */
-  public String markedReason() {
-    return markedReason;
+  /** Every source marking this endpoint unavailable, with its reason, in marking order. */
+  public Map<String, String> marks() {
+    return marks;
   }
 
-  public void markedReason(String reason) {
-    this.markedReason = reason;
+  /** Whether any source marks this endpoint unavailable. */
+  public boolean marked() {
+    return !marks.isEmpty();
+  }
+
+  /** Adds {@code source}'s mark; returns false, keeping the first reason, if it already marks. */
+  public boolean mark(String source, String reason) {
+    Map<String, String> current = marks;
+    if (current.containsKey(source)) {
+      return false;
+    }
+    Map<String, String> next = new LinkedHashMap<>(current);
+    next.put(source, reason);
+    marks = Collections.unmodifiableMap(next);
+    return true;
+  }
+
+  /** Lifts {@code source}'s mark; returns false if it had none. */
+  public boolean unmark(String source) {
+    Map<String, String> current = marks;
+    if (!current.containsKey(source)) {
+      return false;
+    }
+    Map<String, String> next = new LinkedHashMap<>(current);
+    next.remove(source);
+    marks = next.isEmpty() ? Map.of() : Collections.unmodifiableMap(next);
+    return true;
   }
 
   public long rampStart() {

@@ -138,7 +138,7 @@ public final class HealthStateMachine {
     List<Endpoint> eligible = new ArrayList<>(members.size());
     for (Endpoint member : members) {
       EndpointHealthState state = states.get(member.id());
-      if (state == null || state.available() || (panicking && state.markedReason() == null)) {
+      if (state == null || state.available() || (panicking && !state.marked())) {
         eligible.add(member);
       }
     }
@@ -167,36 +167,51 @@ public final class HealthStateMachine {
     return panic;
   }
 
-  /** See {@link io.lb4j.core.HealthTracker#markUnavailable}. */
-  public void markUnavailable(Endpoint endpoint, String reason) {
+  /**
+   * See {@link io.lb4j.core.HealthTracker#markUnavailable(Endpoint, String, String)}. Only the first
+   * mark on an endpoint changes its eligibility, so only it publishes an event and a change; a
+   * further source's mark is logged and shows in the snapshot.
+   */
+  public void markUnavailable(Endpoint endpoint, String source, String reason) {
     List<HealthEvent> events = new ArrayList<>(2);
     boolean changed;
     synchronized (lock) {
       EndpointHealthState state = states.computeIfAbsent(
           endpoint.id(), id -> newState(endpoint, settings.ticker().read()));
-      if (state.markedReason() != null) {
+      boolean wasMarked = state.marked();
+      if (!state.mark(source, reason)) {
         return;
       }
-      state.markedReason(reason);
-      log.info("endpoint {} marked unavailable: {}", endpoint.id(), reason);
-      events.add(event(Type.MARKED_UNAVAILABLE, endpoint, reason));
+      if (wasMarked) {
+        log.info("endpoint {} also marked unavailable by {}: {}", endpoint.id(), source, reason);
+        return;
+      }
+      log.info("endpoint {} marked unavailable by {}: {}", endpoint.id(), source, reason);
+      events.add(event(Type.MARKED_UNAVAILABLE, endpoint, source + ": " + reason));
       changed = settle(events);
     }
     publish(events, changed);
   }
 
-  /** See {@link io.lb4j.core.HealthTracker#markAvailable}. */
-  public void markAvailable(Endpoint endpoint, String reason) {
+  /**
+   * See {@link io.lb4j.core.HealthTracker#markAvailable(Endpoint, String, String)}. Lifting the last
+   * mark publishes; lifting one of several is logged only, the endpoint staying out.
+   */
+  public void markAvailable(Endpoint endpoint, String source, String reason) {
     List<HealthEvent> events = new ArrayList<>(2);
     boolean changed;
     synchronized (lock) {
       EndpointHealthState state = states.get(endpoint.id());
-      if (state == null || state.markedReason() == null) {
+      if (state == null || !state.unmark(source)) {
         return;
       }
-      state.markedReason(null);
-      log.info("endpoint {} marked available: {}", endpoint.id(), reason);
-      events.add(event(Type.MARKED_AVAILABLE, endpoint, reason));
+      if (state.marked()) {
+        log.info("endpoint {}: mark by {} lifted ({}), still marked unavailable by {}",
+            endpoint.id(), source, reason, state.marks().keySet());
+        return;
+      }
+      log.info("endpoint {} marked available by {}: {}", endpoint.id(), source, reason);
+      events.add(event(Type.MARKED_AVAILABLE, endpoint, source + ": " + reason));
       startRampIfBack(state, settings.ticker().read());
       changed = settle(events);
     }
@@ -373,7 +388,7 @@ public final class HealthStateMachine {
           : backoff.decayed(state.ejections(), now - state.healthySince());
       endpoints.add(new EndpointHealth(endpoint, state.available(),
           ejected ? Duration.ofNanos(Math.max(0, state.ejectedUntil() - now)) : Duration.ZERO,
-          state.probeDown(), Optional.ofNullable(state.markedReason()),
+          state.probeDown(), state.marks(),
           state.consecutiveFailures(), multiplier, effectiveWeight(endpoint)));
     }
     return new HealthSnapshot(panic, endpoints);

@@ -26,8 +26,11 @@ import org.slf4j.LoggerFactory;
  * and budgeted. One instance per call, used by the call's thread only.
  *
  * <p>An attempt ends when its response headers arrive (or its exception is thrown): that is when
- * the pick is completed and the breaker records the outcome. Failures while reading the body
- * happen in the caller's hands, after the interceptor returned, and are not attributed.
+ * the pick is completed and the breaker records the outcome. An attempt that never put the endpoint
+ * to the test (its breaker refused it, the caller canceled the call, a bug below us threw) gives
+ * its pick back with {@link Pick#cancel()} and its permission back to the breaker: neither counts
+ * it. Failures while reading the body happen in the caller's hands, after the interceptor
+ * returned, and are not attributed.
  */
 public final class CallRouter {
   private static final Logger log = LoggerFactory.getLogger(CallRouter.class);
@@ -102,9 +105,9 @@ public final class CallRouter {
         }
         continue;
       } catch (RuntimeException | Error e) {
-        // A bug or a misuse below us, not an endpoint failure worth another try.
+        // A bug or a misuse below us says nothing about the endpoint, and deserves no retry.
         breaker.releasePermission();
-        pick.complete(false, elapsedSince(start));
+        pick.cancel();
         throw e;
       }
       boolean retryable = policy.isRetryableStatus(response);
@@ -136,8 +139,9 @@ public final class CallRouter {
   private void recordFailure(Pick pick, CircuitBreaker breaker, int attempt, long elapsed,
       IOException e, boolean canceled) {
     if (canceled) {
-      breaker.releasePermission(); // the caller gave up; that says nothing about the endpoint
-      pick.complete(true, elapsed);
+      // The caller gave up (or its call timeout fired): that says nothing about the endpoint.
+      breaker.releasePermission();
+      pick.cancel();
     } else {
       breaker.onError(elapsed, TimeUnit.NANOSECONDS, e);
       pick.complete(false, elapsed);
@@ -210,8 +214,8 @@ public final class CallRouter {
       if (route.breakers().of(pick.endpoint()).tryAcquirePermission()) {
         return pick;
       }
-      // Open or probing at capacity. Pick has no "abandon", so this counts as a failed try.
-      pick.complete(false, 0);
+      // Open, or half-open with its probe calls taken: the endpoint was never tried.
+      pick.cancel();
       context.exclude(pick.endpoint());
       log.debug("service '{}': breaker of {} denied the attempt, picking another",
           route.name(), pick.endpoint().id());

@@ -6,7 +6,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.HealthTracker;
+import io.lb4j.core.LoadBalancer;
+import io.lb4j.okhttp.LoadBalancingInterceptor;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -14,28 +20,65 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Resilience4j circuit breaker per endpoint of one service, named {@code service/endpointId},
- * whose state feeds the service's {@link HealthTracker}: OPEN takes the endpoint out of rotation,
- * HALF_OPEN puts it back so that the load balancer can pick it for the probe calls, CLOSED keeps it
- * in. Breakers are created on first use and live as long as the registry.
+ * whose state feeds the service's {@link HealthTracker} as marks of source
+ * {@value io.lb4j.okhttp.LoadBalancingInterceptor#CIRCUIT_BREAKER_MARK_SOURCE}:
+ * OPEN takes the endpoint out of rotation, HALF_OPEN lifts the mark so that the load balancer can
+ * pick it for the probe calls, CLOSED keeps it lifted. Lifting touches only this source's mark: an
+ * operator's drain, say, stays. Breakers are created on first use and dropped, from the registry
+ * too, when their endpoint leaves the balancer's membership; an endpoint that comes back starts
+ * with a fresh, closed one.
  *
  * <p>Thread-safe. The transition listener runs on the thread that caused the transition (a call
  * recording an outcome, or Resilience4j's scheduler moving OPEN to HALF_OPEN).
  */
 public final class EndpointBreakers {
   private static final Logger log = LoggerFactory.getLogger(EndpointBreakers.class);
+  private static final String MARK_SOURCE = LoadBalancingInterceptor.CIRCUIT_BREAKER_MARK_SOURCE;
   private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final String service;
   private final CircuitBreakerRegistry registry;
   private final HealthTracker health;
   private final RateLimitedLog openWarnings;
-  private final Map<String, CircuitBreaker> byEndpointId = new ConcurrentHashMap<>();
+  private final Map<String, Guard> byEndpointId = new ConcurrentHashMap<>();
+  // Serializes a transition's check-and-mark with dropping the breaker, so that a dropped breaker
+  // never marks its endpoint afterwards. Transitions and membership changes are rare.
+  private final Object transitionLock = new Object();
 
-  public EndpointBreakers(String service, CircuitBreakerRegistry registry, HealthTracker health, Ticker ticker) {
+  private record Guard(Endpoint endpoint, CircuitBreaker breaker) {}
+
+  /** Breakers for {@code balancer}'s endpoints, each dropped when its endpoint leaves the balancer. */
+  public EndpointBreakers(String service, CircuitBreakerRegistry registry, LoadBalancer balancer,
+      Ticker ticker) {
     this.service = service;
     this.registry = registry;
-    this.health = health;
+    this.health = balancer.healthTracker();
     this.openWarnings = new RateLimitedLog(WARN_INTERVAL_NANOS, ticker);
+    balancer.subscribeMembership(this::retainMembers);
+  }
+
+  /**
+   * Drops the breakers of endpoints no longer in {@code members}, from the registry too, and lifts
+   * their marks: the tracker forgets a leaver's marks, but one made by a racing transition would
+   * otherwise outlive the breaker and keep the endpoint out if it came back.
+   */
+  private void retainMembers(List<Endpoint> members) {
+    Set<String> ids = new HashSet<>(members.size() * 2);
+    for (Endpoint member : members) {
+      ids.add(member.id());
+    }
+    for (Guard guard : byEndpointId.values()) {
+      Endpoint endpoint = guard.endpoint();
+      if (ids.contains(endpoint.id())) {
+        continue;
+      }
+      synchronized (transitionLock) {
+        byEndpointId.remove(endpoint.id(), guard);
+        registry.remove(guard.breaker().getName());
+        health.markAvailable(endpoint, MARK_SOURCE, "endpoint left the server list");
+      }
+      log.debug("service '{}': dropped the circuit breaker of {}, which left", service, endpoint.id());
+    }
   }
 
   /** The breaker name for {@code endpoint}: {@code service/endpointId}. */
@@ -45,26 +88,36 @@ public final class EndpointBreakers {
 
   /** The breaker guarding {@code endpoint}, created on first use. */
   public CircuitBreaker of(Endpoint endpoint) {
-    CircuitBreaker breaker = byEndpointId.get(endpoint.id());
-    return breaker != null ? breaker : byEndpointId.computeIfAbsent(endpoint.id(), id -> create(endpoint));
+    Guard guard = byEndpointId.get(endpoint.id());
+    if (guard == null) {
+      guard = byEndpointId.computeIfAbsent(endpoint.id(), id -> create(endpoint));
+    }
+    return guard.breaker();
   }
 
-  private CircuitBreaker create(Endpoint endpoint) {
+  private Guard create(Endpoint endpoint) {
     CircuitBreaker breaker = registry.circuitBreaker(name(service, endpoint));
+    Guard guard = new Guard(endpoint, breaker);
     breaker.getEventPublisher().onStateTransition(
-        event -> onTransition(endpoint, event.getStateTransition().getToState()));
-    return breaker;
+        event -> onTransition(guard, event.getStateTransition().getToState()));
+    return guard;
   }
 
-  private void onTransition(Endpoint endpoint, State to) {
-    if (to == State.OPEN || to == State.FORCED_OPEN) {
-      if (openWarnings.tryAcquire()) {
-        log.warn("service '{}': circuit breaker of endpoint {} opened; it takes no traffic until a "
-            + "half-open probe succeeds (further openings are logged at most every 10 s)", service, endpoint.id());
+  private void onTransition(Guard guard, State to) {
+    Endpoint endpoint = guard.endpoint();
+    synchronized (transitionLock) {
+      if (byEndpointId.get(endpoint.id()) != guard) {
+        return; // dropped with its endpoint: a late outcome must not mark a non-member
       }
-      health.markUnavailable(endpoint, "circuit breaker open");
-    } else {
-      health.markAvailable(endpoint, "circuit breaker " + to.name().toLowerCase(java.util.Locale.ROOT));
+      if (to == State.OPEN || to == State.FORCED_OPEN) {
+        health.markUnavailable(endpoint, MARK_SOURCE, "circuit breaker open");
+      } else {
+        health.markAvailable(endpoint, MARK_SOURCE, "circuit breaker " + to.name().toLowerCase(Locale.ROOT));
+      }
+    }
+    if ((to == State.OPEN || to == State.FORCED_OPEN) && openWarnings.tryAcquire()) {
+      log.warn("service '{}': circuit breaker of endpoint {} opened; it takes no traffic until a "
+          + "half-open probe succeeds (further openings are logged at most every 10 s)", service, endpoint.id());
     }
   }
 }

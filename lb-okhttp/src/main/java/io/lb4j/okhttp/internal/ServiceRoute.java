@@ -28,7 +28,7 @@ public record ServiceRoute(
     if (hashKey != null) {
       String key = hashKey.valueOrNull(request);
       if (key != null) {
-        setHashKey(context, key);
+        context.hashKey(key);
       }
     }
     if (sessionKey != null) {
@@ -38,10 +38,5 @@ public record ServiceRoute(
       }
     }
     return context;
-  }
-
-  // The one line to change once lb-core's PickContext.hashKey(String) lands.
-  private static void setHashKey(PickContext context, String key) {
-    context.hashKey(KeyHash.hash(key));
   }
 }

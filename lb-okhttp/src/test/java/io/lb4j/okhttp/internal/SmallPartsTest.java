@@ -35,16 +35,4 @@ class SmallPartsTest {
       Thread.interrupted();
     }
   }
-
-  @Test
-  void keyHashIsFixedSoEveryProcessMapsAKeyAlike() {
-    // Values from an independent FNV-1a + fmix64 implementation; a change would move every key.
-    assertThat(KeyHash.hash("user-42")).isEqualTo(KeyHash.hash(new String("user-42".toCharArray())));
-    assertThat(Long.toHexString(KeyHash.hash(""))).isEqualTo(PINNED_EMPTY);
-    assertThat(Long.toHexString(KeyHash.hash("user-42"))).isEqualTo(PINNED_USER_42);
-    assertThat(KeyHash.hash("user-43")).isNotEqualTo(KeyHash.hash("user-42"));
-  }
-
-  private static final String PINNED_EMPTY = "efd01f60ba992926";
-  private static final String PINNED_USER_42 = "a39532c7ab051e8d";
 }
