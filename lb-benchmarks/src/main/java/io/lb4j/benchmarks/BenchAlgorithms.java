@@ -9,9 +9,11 @@ import java.util.List;
  *
  * <p>A spec is a name, optionally followed by {@code :argument}: {@code round-robin},
  * {@code ring-hash:160} (vnodes per weight unit), {@code maglev:65537} (table size),
- * {@code bounded-load-hash:1.25} (balance factor), {@code sticky:round-robin} (delegate spec). Adding an algorithm: one case in {@link #byName}, its spec(s) in {@link #SPECS},
- * and the same spec(s) in the {@code @Param} lists of {@link SelectorBenchmark},
- * {@link LoadBalancerBenchmark} and (for the build-time table) {@link BuildBenchmark}. The test
+ * {@code bounded-load-hash:1.25} (balance factor), {@code sticky:round-robin} (delegate spec).
+ *
+ * <p>Adding an algorithm: one case in {@link #byName}, its spec(s) in {@link #SPECS}, and the same
+ * spec(s) in the {@code @Param} lists of {@link SelectorBenchmark} and
+ * {@link LoadBalancerBenchmark} (and {@link BuildBenchmark} if its build does real work).
  * {@code BenchAlgorithmsTest} fails if those lists disagree.
  */
 public final class BenchAlgorithms {
