@@ -84,11 +84,12 @@ final class InventoryBackend implements AutoCloseable {
       // A stable, made-up quantity: every instance agrees, as replicas of one service would.
       byte[] body = Integer.toString(Math.floorMod(sku.hashCode(), 100)).getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add(INSTANCE_HEADER, name);
+      // Counted before the answer leaves: once the client has it, the count must already show it.
+      served.incrementAndGet();
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
       }
-      served.incrementAndGet();
     } catch (InterruptedException e) {
       // close() is abandoning this request, as a crash would: the client sees its connection drop.
       Thread.currentThread().interrupt();
