@@ -4,7 +4,6 @@ import static io.lb4j.core.HealthFixtures.endpoints;
 import static io.lb4j.core.HealthFixtures.manualTracker;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lb4j.core.HealthFixtures.ManualTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
