@@ -143,6 +143,6 @@ public abstract class SelectorContract {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(endpoints).containsAll(seen);
+    assertThat(seen).isNotEmpty().isSubsetOf(endpoints);
   }
 }
