@@ -96,7 +96,8 @@ public final class HealthTracker implements AutoCloseable {
 
   /**
    * Records the outcome of one call to {@code endpoint}; called by {@link Pick#complete}. Lock-free,
-   * and allocation-free unless it ejects the endpoint. Outcomes of non-members are ignored.
+   * and allocation-free unless it ejects the endpoint. Outcomes of endpoints the tracker does not
+   * know are ignored; a non-member it knows only through a mark is counted but never ejected.
    * {@code latencyNanos} is accepted for latency-based detection and not used yet.
    */
   public void recordOutcome(Endpoint endpoint, boolean success, long latencyNanos) {
