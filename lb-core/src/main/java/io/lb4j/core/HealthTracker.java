@@ -96,7 +96,8 @@ public final class HealthTracker implements AutoCloseable {
 
   /**
    * Records the outcome of one call to {@code endpoint}; called by {@link Pick#complete}. Lock-free,
-   * and allocation-free unless it ejects the endpoint. Outcomes of non-members are ignored.
+   * and allocation-free unless it ejects the endpoint. Outcomes of endpoints the tracker does not
+   * know are ignored; a non-member it knows only through a mark is counted but never ejected.
    * {@code latencyNanos} is accepted for latency-based detection and not used yet.
    */
   public void recordOutcome(Endpoint endpoint, boolean success, long latencyNanos) {
@@ -209,12 +210,23 @@ public final class HealthTracker implements AutoCloseable {
     }
   }
 
-  /** Calls {@code onChange} after every change of eligibility or weights, until the subscription is closed. */
+  /**
+   * Calls {@code onChange} after every change of eligibility or weights, until the subscription is
+   * closed. See {@link #subscribeEvents} for the thread it runs on.
+   */
   public Subscription subscribe(Runnable onChange) {
     return machine.subscribe(Objects.requireNonNull(onChange, "onChange"));
   }
 
-  /** Delivers every {@link HealthEvent} to {@code listener}, until the subscription is closed. */
+  /**
+   * Delivers every {@link HealthEvent} to {@code listener}, until the subscription is closed.
+   * Listeners run on the thread that made the change (a call completing, the scheduler, a marking
+   * caller, a membership change), after the tracker's lock is released. A membership change reaches
+   * the tracker while its {@link LoadBalancer} holds its rebuild lock (and a
+   * {@link MutableServerList} its write lock), so a listener must not wait for another thread that
+   * changes the membership or marks endpoints. Marking endpoints on the listener's own thread is
+   * fine; changing the membership from a listener is not (see {@link MutableServerList}).
+   */
   public Subscription subscribeEvents(Consumer<? super HealthEvent> listener) {
     return machine.subscribeEvents(Objects.requireNonNull(listener, "listener"));
   }

@@ -120,10 +120,12 @@ public final class LoadBalancer implements AutoCloseable {
     return name;
   }
 
+  /** The algorithm given at build time. */
   public Algorithm algorithm() {
     return algorithm;
   }
 
+  /** The tracker deciding eligibility: the one given at build time, or the balancer's own. */
   public HealthTracker healthTracker() {
     return health;
   }

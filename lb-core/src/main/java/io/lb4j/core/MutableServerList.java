@@ -9,7 +9,10 @@ import java.util.Objects;
 /**
  * A {@link ServerList} changed in place by its owner: a service-registry watcher, a DNS poller, a
  * test. Thread-safe: each change is atomic, and listeners see every change exactly once, in the
- * order the changes were made, outside the lock that orders them.
+ * order the changes were made. For that order, listeners run on the changing thread while it holds
+ * the list's write lock (a {@link LoadBalancer} rebuilds its selector there): a listener must not
+ * change this list, nor wait for another thread that does. Changes of different lists, and picks,
+ * never wait for that lock.
  *
  * <p>Updates that leave the membership unchanged (adding nothing, removing an absent id, replacing
  * with an equal list) publish nothing. Duplicate ids are rejected with an

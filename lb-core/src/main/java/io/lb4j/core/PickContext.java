@@ -138,6 +138,7 @@ public final class PickContext {
     return this;
   }
 
+  /** The attempt number, 1 unless {@link #attempt(int)} set it. */
   public int attempt() {
     return attempt;
   }

@@ -38,15 +38,7 @@ public abstract class ConsistentHashContract extends HashSelectorContract {
           Endpoint removed = after.remove(which % n);
           String[] old = idsOf(selectorOver(before), KEYS);
           String[] now = idsOf(selectorOver(after), KEYS);
-          int moved = 0;
-          for (int k = 0; k < KEYS; k++) {
-            if (!old[k].equals(now[k])) {
-              moved++;
-              if (movesOnlyNecessaryKeys()) {
-                assertThat(old[k]).as("key %d moved off a staying endpoint", k).isEqualTo(removed.id());
-              }
-            }
-          }
+          int moved = movedKeys(old, now, old, removed, "key %d moved off a staying endpoint");
           assertThat((double) moved / KEYS).as("moved fraction, n=%d", n)
               .isLessThanOrEqualTo(maxMovedFraction(n));
         });
@@ -62,15 +54,7 @@ public abstract class ConsistentHashContract extends HashSelectorContract {
           Endpoint added = after.get(n);
           String[] old = idsOf(selectorOver(before), KEYS);
           String[] now = idsOf(selectorOver(after), KEYS);
-          int moved = 0;
-          for (int k = 0; k < KEYS; k++) {
-            if (!old[k].equals(now[k])) {
-              moved++;
-              if (movesOnlyNecessaryKeys()) {
-                assertThat(now[k]).as("key %d moved between staying endpoints", k).isEqualTo(added.id());
-              }
-            }
-          }
+          int moved = movedKeys(old, now, now, added, "key %d moved between staying endpoints");
           assertThat((double) moved / KEYS).as("moved fraction, n+1=%d", n + 1)
               .isLessThanOrEqualTo(maxMovedFraction(n + 1));
         });
@@ -95,5 +79,24 @@ public abstract class ConsistentHashContract extends HashSelectorContract {
             assertThat(withExclusion).containsExactly(idsOf(selectorOver(rest), 2_000));
           }
         });
+  }
+
+  /**
+   * The number of keys whose endpoint differs between {@code old} and {@code now}. With minimal
+   * disruption, also asserts that each moved key's endpoint in {@code moverSide} (the old mapping
+   * for a removal, the new one for an addition) is {@code mover}.
+   */
+  private int movedKeys(String[] old, String[] now, String[] moverSide, Endpoint mover,
+      String description) {
+    int moved = 0;
+    for (int k = 0; k < old.length; k++) {
+      if (!old[k].equals(now[k])) {
+        moved++;
+        if (movesOnlyNecessaryKeys()) {
+          assertThat(moverSide[k]).as(description, k).isEqualTo(mover.id());
+        }
+      }
+    }
+    return moved;
   }
 }

@@ -1,29 +1,13 @@
 package io.lb4j.core;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
-/** Shared pieces of the health tests: a hand-driven ticker, trackers that never tick on their own. */
+/** Shared pieces of the health tests: trackers that never tick on their own, endpoints, events. */
 final class HealthFixtures {
   private HealthFixtures() {}
-
-  /** A ticker that moves only when told to. */
-  static final class ManualTicker implements Ticker {
-    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-
-    @Override
-    public long read() {
-      return nanos.get();
-    }
-
-    void advance(Duration duration) {
-      nanos.addAndGet(duration.toNanos());
-    }
-  }
 
   /**
    * A builder on {@code ticker} whose scheduled refresh never fires during a test, so only the

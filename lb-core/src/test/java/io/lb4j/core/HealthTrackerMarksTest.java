@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lb4j.core.HealthEvent.Type;
-import io.lb4j.core.HealthFixtures.ManualTicker;
 import io.lb4j.core.HealthSnapshot.EndpointHealth;
 import java.time.Duration;
 import java.util.List;

@@ -8,7 +8,6 @@ import static io.lb4j.core.HealthFixtures.succeed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lb4j.core.HealthEvent.Type;
-import io.lb4j.core.HealthFixtures.ManualTicker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -7,7 +7,6 @@ import static io.lb4j.core.HealthFixtures.recordEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lb4j.core.HealthEvent.Type;
-import io.lb4j.core.HealthFixtures.ManualTicker;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

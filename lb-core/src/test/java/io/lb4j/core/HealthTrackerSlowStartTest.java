@@ -5,7 +5,6 @@ import static io.lb4j.core.HealthFixtures.fail;
 import static io.lb4j.core.HealthFixtures.manualTracker;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lb4j.core.HealthFixtures.ManualTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,7 +10,6 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
-import io.lb4j.core.HealthFixtures.ManualTicker;
 import io.lb4j.core.NoEndpointAvailableException.Reason;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -14,6 +14,8 @@ import okhttp3.Request;
  * }</pre>
  *
  * A one-shot body ({@link okhttp3.RequestBody#isOneShot()}) is still never sent twice.
+ *
+ * <p>A stateless singleton: thread-safe.
  */
 public final class Idempotent {
   /** The tag value. */
@@ -21,7 +23,7 @@ public final class Idempotent {
 
   private Idempotent() {}
 
-  /** Whether {@code request} carries this tag. */
+  /** Whether {@code request} carries this tag; {@code request} must not be null. */
   public static boolean isMarked(Request request) {
     return request.tag(Idempotent.class) != null;
   }

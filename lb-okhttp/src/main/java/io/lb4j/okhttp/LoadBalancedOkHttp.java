@@ -21,6 +21,10 @@ import okhttp3.OkHttpClient;
  * failures of non-idempotent requests be retried safely; and OkHttp's own
  * {@code retryOnConnectionFailure} is off, because it re-sends a request, POSTs included, on the
  * same endpoint after a connection reset. The original client is not modified.
+ *
+ * <p>Stateless and thread-safe; the returned client is as thread-safe as any {@link OkHttpClient}.
+ * Null arguments fail with {@link NullPointerException}; an invalid service map fails as
+ * {@link LoadBalancingInterceptor.Builder#services} does.
  */
 public final class LoadBalancedOkHttp {
   private LoadBalancedOkHttp() {}

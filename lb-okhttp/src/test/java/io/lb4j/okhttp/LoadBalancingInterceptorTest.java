@@ -128,7 +128,7 @@ class LoadBalancingInterceptorTest {
   void serverShutDownMidRunFailsNoCallAndStopsReceivingAttemptsOnceEjected() throws IOException {
     Backends backends = backends(3);
     // Frozen health time: an ejection, once made, lasts the whole run however slow the machine.
-    HealthTracker health = HealthTracker.builder().ticker(new FakeTicker()).build();
+    HealthTracker health = HealthTracker.builder().ticker(new ManualTicker()).build();
     closeables.add(health);
     LoadBalancer balancer = LoadBalancer.builder(backends.serverList()).name("orders")
         .algorithm(Algorithms.roundRobin()).healthTracker(health).build();
@@ -434,7 +434,7 @@ class LoadBalancingInterceptorTest {
   void hundredCallsToFailingServersStayWithinTheRetryBudget() throws IOException {
     List<Endpoint> refused = List.of(Backends.refusedEndpoint(), Backends.refusedEndpoint(),
         Backends.refusedEndpoint());
-    FakeTicker frozen = new FakeTicker();
+    ManualTicker frozen = new ManualTicker();
     OkHttpClient client = client(interceptor(balancer(MutableServerList.of(refused)))
         .circuitBreakerConfig(NEVER_OPENS).ticker(frozen).retryBudget(0.2, 1).build());
 

@@ -223,7 +223,7 @@ public final class HealthStateMachine {
       refuse(state, trip);
       return;
     }
-    List<HealthEvent> events = new ArrayList<>(2);
+    List<HealthEvent> events;
     boolean changed;
     synchronized (lock) {
       if (state.removed() || state.ejected() || !members.contains(state)) {
@@ -233,6 +233,8 @@ public final class HealthStateMachine {
         refuse(state, trip);
         return;
       }
+      // Allocated only now: a refused or moot trip recurs on every further failure.
+      events = new ArrayList<>(2);
       long now = settings.ticker().read();
       int multiplier = Math.min(backoff.maxMultiplier(),
           backoff.decayed(state.ejections(), now - state.healthySince()) + 1);

@@ -1,7 +1,6 @@
 package io.lb4j.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
@@ -60,15 +59,7 @@ class LeastConnectionsSelectorTest extends SelectorContract {
   void tiesAreBrokenUniformlyAtRandom() {
     Candidates candidates = candidates(endpoints(List.of(1, 1, 1, 1)), 31);
     Selector selector = algorithm().newSelector(candidates);
-    int picks = 40_000;
-    int[] counts = new int[4];
-    for (int i = 0; i < picks; i++) {
-      counts[selector.selectIndex(PickContext.create())]++;
-    }
-    double sigma = Math.sqrt(picks * 0.25 * 0.75);
-    for (int count : counts) {
-      assertThat((double) count).isCloseTo(picks / 4.0, within(5 * sigma));
-    }
+    assertEvenWithinFiveSigma(countPicks(selector, 40_000), 40_000);
   }
 
   @Test

@@ -99,15 +99,11 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
           Selector selector = algorithm().newSelector(candidates);
           RandomSource replay = RandomSource.seeded(seed);
           for (int call = 0; call < 30; call++) {
-            int a = replay.nextInt(n);
-            int b = replay.nextInt(n - 1);
-            if (b >= a) {
-              b++;
-            }
+            TwoDraws draws = TwoDraws.next(replay, n);
             int picked = selector.selectIndex(PickContext.create());
-            assertThat(picked).isIn(a, b);
-            int other = picked == a ? b : a;
-            assertThat(candidates.stats(picked).load() / candidates.weight(picked))
+            assertThat(picked).isIn(draws.a(), draws.b());
+            int other = draws.other(picked);
+            assertThat(candidates.stats(picked).load() / candidates.weight(picked)).as("%s", draws)
                 .isLessThanOrEqualTo(candidates.stats(other).load() / candidates.weight(other));
           }
         });

@@ -48,16 +48,11 @@ class PowerOfTwoChoicesSelectorTest extends SelectorContract {
           RandomSource replay = RandomSource.seeded(seed);
           int n = inFlight.size();
           for (int call = 0; call < 50; call++) {
-            int a = replay.nextInt(n);
-            int b = replay.nextInt(n - 1);
-            if (b >= a) {
-              b++;
-            }
+            TwoDraws draws = TwoDraws.next(replay, n);
             int picked = selector.selectIndex(PickContext.create());
-            assertThat(picked).isIn(a, b);
-            int other = picked == a ? b : a;
-            assertThat(load(candidates, picked)).as("draws %d and %d", a, b)
-                .isLessThanOrEqualTo(load(candidates, other));
+            assertThat(picked).isIn(draws.a(), draws.b());
+            assertThat(load(candidates, picked)).as("%s", draws)
+                .isLessThanOrEqualTo(load(candidates, draws.other(picked)));
           }
         });
   }

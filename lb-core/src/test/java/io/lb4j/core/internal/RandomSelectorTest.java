@@ -1,7 +1,6 @@
 package io.lb4j.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import io.lb4j.core.Algorithm;
 import io.lb4j.core.Algorithms;
@@ -21,15 +20,7 @@ class RandomSelectorTest extends SelectorContract {
   @Test
   void picksAreUniformWithinFiveSigmaWhateverTheWeights() {
     Selector selector = algorithm().newSelector(candidates(endpoints(List.of(1, 10, 3, 7)), 123));
-    int picks = 100_000;
-    int[] counts = new int[4];
-    for (int i = 0; i < picks; i++) {
-      counts[selector.selectIndex(PickContext.create())]++;
-    }
-    double sigma = Math.sqrt(picks * 0.25 * 0.75);
-    for (int count : counts) {
-      assertThat((double) count).isCloseTo(picks / 4.0, within(5 * sigma));
-    }
+    assertEvenWithinFiveSigma(countPicks(selector, 100_000), 100_000);
   }
 
   @Test

@@ -73,10 +73,7 @@ class ResponseTimeWeightedSelectorTest extends SelectorContract {
     ticker.advance(PERIOD);
 
     int picks = 50_000;
-    int[] counts = new int[3];
-    for (int i = 0; i < picks; i++) {
-      counts[selector.selectIndex(PickContext.create())]++;
-    }
+    int[] counts = countPicks(selector, picks);
     double[] weights = selector.currentWeights();
     // Raw: 1/10 ms, 1/10 ms, 1/1000 ms, each latency decayed by exp(-1 s / 10 s) since it was
     // observed; the slow one is raised to the floor, a tenth of the mean.

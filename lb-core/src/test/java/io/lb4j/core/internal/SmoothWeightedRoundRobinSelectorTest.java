@@ -79,10 +79,7 @@ class SmoothWeightedRoundRobinSelectorTest extends SelectorContract {
           int period = period(weights);
           int gcd = weights.stream().mapToInt(Integer::intValue).sum() / period;
           Selector selector = new SmoothWeightedRoundRobinSelector(candidates(endpoints(weights), seed));
-          int[] counts = new int[weights.size()];
-          for (int i = 0; i < period; i++) {
-            counts[selector.selectIndex(PickContext.create())]++;
-          }
+          int[] counts = countPicks(selector, period);
           for (int i = 0; i < weights.size(); i++) {
             assertThat(counts[i]).as("endpoint %d of %s", i, weights).isEqualTo(weights.get(i) / gcd);
           }

@@ -10,6 +10,7 @@ import io.lb4j.core.Candidates;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.EndpointStats;
 import io.lb4j.core.LoadBalancer;
+import io.lb4j.core.ManualTicker;
 import io.lb4j.core.MutableServerList;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
@@ -28,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class StickySessionAlgorithmTest extends SelectorContract {
@@ -36,20 +36,6 @@ class StickySessionAlgorithmTest extends SelectorContract {
   @Override
   protected Algorithm algorithm() {
     return Algorithms.sticky(Algorithms.roundRobin());
-  }
-
-  /** A Caffeine ticker the test moves by hand. */
-  private static final class FakeTicker implements Ticker {
-    private final AtomicLong nanos = new AtomicLong();
-
-    @Override
-    public long read() {
-      return nanos.get();
-    }
-
-    void advance(Duration duration) {
-      nanos.addAndGet(duration.toNanos());
-    }
   }
 
   private static Candidates candidatesOf(List<Endpoint> endpoints, Ticker ticker) {
@@ -104,7 +90,7 @@ class StickySessionAlgorithmTest extends SelectorContract {
 
   @Test
   void pinExpiresAfterAccessOnTheCandidatesTicker() {
-    FakeTicker ticker = new FakeTicker();
+    ManualTicker ticker = new ManualTicker();
     Algorithm sticky = Algorithms.sticky(Algorithms.roundRobin(), 1_000, Duration.ofMinutes(30));
     Selector selector = sticky.newSelector(candidatesOf(endpoints(List.of(1, 1, 1)), ticker));
     Endpoint pinned = selector.select(session("dave"));

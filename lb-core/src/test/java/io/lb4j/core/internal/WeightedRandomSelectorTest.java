@@ -46,11 +46,7 @@ class WeightedRandomSelectorTest extends SelectorContract {
           Candidates candidates = candidates(endpoints(weights), seed);
           Selector selector = algorithm().newSelector(candidates);
           int picks = 60_000;
-          int[] counts = new int[weights.size()];
-          PickContext context = PickContext.create();
-          for (int i = 0; i < picks; i++) {
-            counts[selector.selectIndex(context)]++;
-          }
+          int[] counts = countPicks(selector, picks);
           for (int i = 0; i < weights.size(); i++) {
             double p = (double) weights.get(i) / candidates.totalWeight();
             double sigma = Math.sqrt(picks * p * (1 - p));

@@ -4,8 +4,11 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A ticker that moves only when told to. */
-final class FakeTicker implements Ticker {
+/**
+ * A ticker that moves only when told to; the same as lb-core's test {@code ManualTicker}, which
+ * this module's tests cannot see (lb-core publishes no test jar).
+ */
+final class ManualTicker implements Ticker {
   private final AtomicLong nanos = new AtomicLong();
 
   @Override
