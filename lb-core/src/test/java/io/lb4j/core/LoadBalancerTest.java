@@ -162,6 +162,7 @@ class LoadBalancerTest {
       }
     } finally {
       pool.shutdownNow();
+      lb.close();
     }
     assertThat(stats.inFlight()).isZero();
     assertThat(stats.successes() + cancels.get()).isEqualTo(picks);
