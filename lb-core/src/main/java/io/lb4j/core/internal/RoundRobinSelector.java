@@ -3,25 +3,25 @@ package io.lb4j.core.internal;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.Selector;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Round robin: each candidate in turn, ignoring weights and load. Choose it for a fleet of
  * identical instances serving uniform requests; it is the cheapest and the most predictable
  * algorithm.
  *
- * <p>Pick: one {@code getAndIncrement} on a shared counter, O(1), no allocation. The counter starts
- * at a random offset, so that a fleet of clients restarted together does not send its first calls
- * to the same instance (gRPC does the same), and is masked to stay non-negative across overflow.
+ * <p>Pick: one {@code getAndIncrement} on a shared counter (padded against false sharing), O(1),
+ * no allocation. The counter starts at a random offset, so that a fleet of clients restarted
+ * together does not send its first calls to the same instance (gRPC does the same), and is masked
+ * to stay non-negative across overflow.
  * Excluded candidates are skipped by moving on to the next one.
  */
 public final class RoundRobinSelector implements Selector {
   private final Candidates candidates;
-  private final AtomicInteger next;
+  private final PaddedCounter next;
 
   public RoundRobinSelector(Candidates candidates) {
     this.candidates = candidates;
-    this.next = new AtomicInteger(candidates.isEmpty() ? 0 : candidates.random().nextInt(candidates.size()));
+    this.next = new PaddedCounter(candidates.isEmpty() ? 0 : candidates.random().nextInt(candidates.size()));
   }
 
   @Override

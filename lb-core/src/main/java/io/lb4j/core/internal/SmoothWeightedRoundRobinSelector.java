@@ -3,7 +3,6 @@ package io.lb4j.core.internal;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.Selector;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Smooth weighted round robin, nginx's: each candidate gets exactly its weight's share of every
@@ -35,12 +34,12 @@ public final class SmoothWeightedRoundRobinSelector implements Selector {
 
   private final Candidates candidates;
   private final int[] cycle;
-  private final AtomicInteger next;
+  private final PaddedCounter next;
 
   public SmoothWeightedRoundRobinSelector(Candidates candidates) {
     this.candidates = candidates;
     this.cycle = candidates.isEmpty() ? new int[0] : SmoothWeightedCycle.of(cycleWeights(candidates));
-    this.next = new AtomicInteger(cycle.length == 0 ? 0 : candidates.random().nextInt(cycle.length));
+    this.next = new PaddedCounter(cycle.length == 0 ? 0 : candidates.random().nextInt(cycle.length));
   }
 
   @Override
