@@ -23,7 +23,8 @@ import io.lb4j.core.Selector;
  * endpoint with nothing in flight always accepts. Exclusions and keyless picks are handled as on the
  * ring.
  *
- * <p>Cost: an endpoint with nothing in flight accepts in O(log points). Otherwise the pick sums the
+ * <p>Cost: an endpoint with nothing in flight accepts in O(1) expected (the ring's indexed
+ * lookup, O(log points) at worst). Otherwise the pick sums the
  * in-flight counts of all candidates, O(n) volatile reads (the selector sees no request end, so it
  * cannot keep a shared total honestly; the sum is exact for the candidates), then walks: O(1) steps
  * expected for c well above 1 (the paper bounds the expected walk by O(1/(c−1)²)), at most once

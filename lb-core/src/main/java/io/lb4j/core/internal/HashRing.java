@@ -11,18 +11,23 @@ import java.util.Arrays;
  *
  * <p>Endpoint {@code i} gets {@code max(1, round(vnodesPerWeight × weight_i × scale))} points, where
  * {@code scale = min(1, MAX_POINTS / (vnodesPerWeight × total weight))} caps the ring near
- * {@link #MAX_POINTS} points (16 bytes each). Point {@code j} of an endpoint is
+ * {@link #MAX_POINTS} points (16 bytes each, plus at most 4 for the index). Point {@code j} of an endpoint is
  * {@code XXH64(LE64(XXH64(id)) ‖ LE64(j))}; points are ordered as signed longs, and a point drawn by
  * two endpoints (a 64-bit collision) belongs to the smaller id, so the ring depends only on the
  * ids and weights, never on list order. Immutable.
+ *
+ * <p>{@link #pointFor} goes through a {@link RingPointIndex} built with the ring: about two cache
+ * misses instead of a binary search's ~log2(points) dependent ones, and exactly the same point. It
+ * adds at most 4 bytes per point to the ring's 16 (160,000 points: 512 KiB, k = 17 bits).
  */
 final class HashRing {
-  /** Upper bound on ring points (about 16 MiB), whatever the weights and vnode count. */
+  /** Upper bound on ring points (about 20 MiB with the index), whatever the weights and vnode count. */
   static final int MAX_POINTS = 1 << 20;
 
   private final long[] points;
   private final int[] owners;
   private final int[] nextOwnerRun;
+  private final RingPointIndex index;
 
   HashRing(Candidates candidates, int vnodesPerWeight) {
     int n = candidates.size();
@@ -46,6 +51,7 @@ final class HashRing {
     }
     sortByPointThenId(HashSupport.ranksById(candidates));
     nextOwnerRun = nextOwnerRuns(owners);
+    index = new RingPointIndex(points);
   }
 
   /** How many points the ring has. */
@@ -55,17 +61,13 @@ final class HashRing {
 
   /** The first point at or after {@code hash}, wrapping past the largest to the first. */
   int pointFor(long hash) {
-    int lo = 0;
-    int hi = points.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (points[mid] < hash) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo == points.length ? 0 : lo;
+    int point = index.firstAtOrAfter(hash);
+    return point == points.length ? 0 : point;
+  }
+
+  /** The hash value of {@code point}. */
+  long hashOf(int point) {
+    return points[point];
   }
 
   /** The candidate index owning {@code point}. */
