@@ -130,9 +130,10 @@ public final class Algorithms {
 
   /**
    * Consistent hashing on a ring with {@code vnodesPerWeight} points per unit of weight: more points
-   * even out shares (noise about {@code 1/√vnodesPerWeight}) at 16 bytes each; the ring is capped
-   * near 2^20 points by scaling every endpoint's count down alike. Pick O(log points), no
-   * allocation.
+   * even out shares (noise about {@code 1/√vnodesPerWeight}) at 16 bytes each, plus at most 4 for
+   * the lookup index; the ring is capped near 2^20 points by scaling every endpoint's count down
+   * alike. Pick O(1) expected (a bucket index narrows the search to one or two points), O(log
+   * points) at worst, no allocation.
    *
    * @throws IllegalArgumentException if {@code vnodesPerWeight} is not in [1, 2^20]
    */
