@@ -19,15 +19,15 @@ import io.lb4j.core.Selector;
  * <p>Both draws decay to the same {@code now}, so the comparison does not depend on it: in logs,
  * {@code cost·e^(-(now - stamp)/τ)·(p + 1)/w} ranks as {@link EndpointStats#decayFreeLogCost()}
  * {@code + ln(p + 1) - ln w}. The pick compares that, without reading the clock or calling
- * {@code exp}: two random draws, two volatile reads and one atomic read per draw, a table look-up
- * for {@code ln(p + 1)} ({@code Math.log} above {@value #LOG_TABLE_SIZE} in flight); O(1), no lock,
- * no allocation. {@code -ln w} is precomputed per candidate. It reads the clock (through {@code
- * load()}) only when a candidate without latency history has requests in flight (a newcomer's
- * first calls), and always when the stats do not share one ticker and one decay τ (hand-built
+ * {@code exp}: two random draws, one volatile and one atomic read per draw, a table look-up for
+ * {@code ln(p + 1)} ({@code Math.log} from 256 in flight); O(1), no lock, no allocation. {@code
+ * -ln w} is precomputed per candidate. It reads the clock (through {@code load()}) only when a
+ * candidate without latency history has requests in flight (a newcomer's first calls), and on
+ * every pick when the stats do not share one ticker and one decay τ of at least 1 ms (hand-built
  * candidates; see {@link EndpointStats#logCostComparableWith}). It ranks as {@code load()} does up
- * to rounding (relative 1e-9 and below), except that an estimate which has decayed below the
- * smallest double (about 745 τ without a completion: two hours at the default τ) still ranks by
- * its size, where {@code load()} had lost it to zero.
+ * to rounding, except that an estimate which has decayed below the smallest double (about 745 τ
+ * without a completion: two hours at the default τ) still ranks by its size, where {@code load()}
+ * had lost it to zero.
  *
  * <p>Source: Finagle's {@code PeakEwma} balancer; Linkerd's default; Mitzenmacher (2001).
  */
