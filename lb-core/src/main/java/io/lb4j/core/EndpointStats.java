@@ -33,6 +33,8 @@ public final class EndpointStats {
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong costBits = new AtomicLong(Double.doubleToRawLongBits(0.0));
   private volatile long stampNanos;
+  // ln(cost) + stamp/τ of the latest observation, -∞ while cost is 0: see decayFreeLogCost().
+  private volatile double decayFreeLogCost = Double.NEGATIVE_INFINITY;
 
   private EndpointStats(Ticker ticker, Duration decay) {
     this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -106,8 +108,12 @@ public final class EndpointStats {
         next = cost * w + latencyNanos * (1 - w);
       }
       if (costBits.compareAndSet(bits, Double.doubleToRawLongBits(next))) {
-        // A racing observer may stamp a slightly older time; the EWMA only decays a bit less.
+        // A racing observer may stamp a slightly older time; the EWMA only decays a bit less. For
+        // the same reason the log cost may for an instant pair one observer's cost with another's
+        // stamp, or lag the cost by one observation: a pick then ranks this endpoint by a value
+        // that was true an observation ago, which the next observation corrects.
         stampNanos = now;
+        decayFreeLogCost = Math.log(next) + now / decayNanos;
         return;
       }
     }
@@ -141,6 +147,40 @@ public final class EndpointStats {
     }
     return latency * (pending + 1);
   }
+
+  /**
+   * For load-aware selectors: the latency estimate with its decay factored out, {@code ln(cost) +
+   * stamp / τ}, where {@code cost} is the estimate at its last observation and {@code stamp} the
+   * ticker's time then; {@link Double#NEGATIVE_INFINITY} while the estimate is 0 (no history).
+   * For stats that are {@link #logCostComparableWith comparable}, both decayed to the same {@code
+   * now}: {@code latencyNanos()} of one is below the other's exactly when its log cost is, since
+   * {@code ln latencyNanos() = decayFreeLogCost() - now / τ}; so a selector can rank endpoints by
+   * it without reading the clock or calling {@code exp}. One volatile read; it may lag the
+   * estimate by one racing observation.
+   */
+  public double decayFreeLogCost() {
+    return decayFreeLogCost;
+  }
+
+  /**
+   * For load-aware selectors: whether {@link #decayFreeLogCost()} of this and {@code other} may be
+   * compared: same ticker instance, same decay τ, and τ at least {@link
+   * #MIN_COMPARABLE_DECAY_NANOS}. The bound keeps {@code stamp / τ} precise: its rounding error,
+   * about {@code |stamp| / τ × 1.1e-16}, is the relative error of a comparison of latencies; with
+   * {@code System.nanoTime} (nanoseconds since boot on Linux) after a year of uptime it is 3.5e-9
+   * at the default τ and 3.5e-6 at 1 ms, far below what tells two endpoints apart.
+   */
+  public boolean logCostComparableWith(EndpointStats other) {
+    Objects.requireNonNull(other, "other");
+    return ticker == other.ticker && decayNanos == other.decayNanos
+        && decayNanos >= MIN_COMPARABLE_DECAY_NANOS;
+  }
+
+  /**
+   * Smallest decay τ, in nanoseconds, for which log costs are {@linkplain #logCostComparableWith
+   * comparable}: 1 ms.
+   */
+  public static final long MIN_COMPARABLE_DECAY_NANOS = 1_000_000L;
 
   /** A load no measured endpoint reaches: 2^53 ns is about 104 days of latency. */
   static final double UNKNOWN_LATENCY_PENALTY = 0x1.0p53;

@@ -104,4 +104,43 @@ class EndpointStatsTest {
     assertThatThrownBy(() -> EndpointStats.create(null, TAU))
         .isInstanceOf(NullPointerException.class).hasMessage("ticker");
   }
+
+  @Test
+  void decayFreeLogCostIsMinusInfinityWithoutHistory() {
+    stats.start();
+    stats.end(true, 0);
+    assertThat(stats.decayFreeLogCost()).isEqualTo(Double.NEGATIVE_INFINITY);
+  }
+
+  @Test
+  void decayFreeLogCostIsLogCostPlusStampOverTau() {
+    ticker.advance(TAU);
+    stats.end(true, 100 * MILLI);
+    ticker.advance(TAU);
+    stats.end(true, 20 * MILLI);
+    double w = Math.exp(-1);
+    double stampOverTau = ticker.read() / (double) TAU.toNanos();
+    assertThat(stats.decayFreeLogCost())
+        .isCloseTo(Math.log((100 * w + 20 * (1 - w)) * MILLI) + stampOverTau, within(1e-12));
+    ticker.advance(TAU.multipliedBy(3)); // no observation: the estimate decays, the value stays
+    assertThat(Math.log(stats.latencyNanos()))
+        .isCloseTo(stats.decayFreeLogCost() - ticker.read() / (double) TAU.toNanos(), within(1e-9));
+  }
+
+  @Test
+  void logCostsAreComparableOnlyOnOneTickerWithOneDecayOfAtLeastOneMillisecond() {
+    assertThat(stats.logCostComparableWith(EndpointStats.create(ticker, TAU))).isTrue();
+    assertThat(stats.logCostComparableWith(EndpointStats.create(ticker, TAU.plusNanos(1))))
+        .isFalse();
+    assertThat(stats.logCostComparableWith(EndpointStats.create(new ManualTicker(), TAU)))
+        .isFalse();
+    Duration milli = Duration.ofNanos(EndpointStats.MIN_COMPARABLE_DECAY_NANOS);
+    EndpointStats fast = EndpointStats.create(ticker, milli);
+    assertThat(fast.logCostComparableWith(EndpointStats.create(ticker, milli))).isTrue();
+    EndpointStats faster = EndpointStats.create(ticker, milli.minusNanos(1));
+    assertThat(faster.logCostComparableWith(EndpointStats.create(ticker, milli.minusNanos(1))))
+        .isFalse();
+    assertThatThrownBy(() -> stats.logCostComparableWith(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("other");
+  }
 }

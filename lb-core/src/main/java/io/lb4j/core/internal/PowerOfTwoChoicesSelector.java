@@ -3,7 +3,6 @@ package io.lb4j.core.internal;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.Selector;
-import java.util.function.IntToDoubleFunction;
 
 /**
  * Power of two choices over requests in flight: of two distinct random candidates, the one with
@@ -20,11 +19,12 @@ import java.util.function.IntToDoubleFunction;
  */
 public final class PowerOfTwoChoicesSelector implements Selector {
   private final Candidates candidates;
-  private final IntToDoubleFunction load;
+  private final TwoChoices.Duel duel;
 
   public PowerOfTwoChoicesSelector(Candidates candidates) {
     this.candidates = candidates;
-    this.load = i -> (candidates.stats(i).inFlight() + 1.0) / candidates.weight(i);
+    this.duel =
+        TwoChoices.byLoad(i -> (candidates.stats(i).inFlight() + 1.0) / candidates.weight(i));
   }
 
   @Override
@@ -34,7 +34,7 @@ public final class PowerOfTwoChoicesSelector implements Selector {
 
   @Override
   public int selectIndex(PickContext context) {
-    return TwoChoices.select(candidates, context, load);
+    return TwoChoices.select(candidates, context, duel);
   }
 
   @Override

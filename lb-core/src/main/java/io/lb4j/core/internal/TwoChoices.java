@@ -22,9 +22,9 @@ final class TwoChoices {
    * after the first draw that is not excluded, so an excluded candidate is never returned while
    * another exists.
    *
-   * @param load a candidate's load, lower is better; called at most twice
+   * @param duel picks the winner of the two draws when neither is excluded
    */
-  static int select(Candidates candidates, PickContext context, IntToDoubleFunction load) {
+  static int select(Candidates candidates, PickContext context, Duel duel) {
     SelectorSupport.requireNonEmpty(candidates, context);
     int n = candidates.size();
     if (n == 1) {
@@ -50,7 +50,22 @@ final class TwoChoices {
         return a;
       }
     }
-    return lessLoaded(a, load.applyAsDouble(a), b, load.applyAsDouble(b));
+    return duel.winner(a, b);
+  }
+
+  /** Chooses between two distinct, allowed candidates. */
+  @FunctionalInterface
+  interface Duel {
+    /** {@code a} or {@code b}; {@code a} on a tie. */
+    int winner(int a, int b);
+  }
+
+  /**
+   * The duel won by the candidate with the lower {@code load}, lower is better; {@code load} is
+   * called once per candidate.
+   */
+  static Duel byLoad(IntToDoubleFunction load) {
+    return (a, b) -> lessLoaded(a, load.applyAsDouble(a), b, load.applyAsDouble(b));
   }
 
   /** {@code b} if strictly less loaded than {@code a}, else {@code a}. */
