@@ -63,10 +63,12 @@ public class OkHttpInterceptorBenchmark {
   private final List<HttpServer> servers = new ArrayList<>();
   private ExecutorService serverThreads;
   LoadBalancer balancer;
+  LoadBalancer single;
   private OkHttpClient plain;
   private OkHttpClient balanced;
   private Request directRequest;
   private Request balancedRequest;
+  private Request singleRequest;
 
   @Setup
   public void start() throws IOException {
@@ -90,15 +92,22 @@ public class OkHttpInterceptorBenchmark {
         .name("bench")
         .algorithm(Algorithms.roundRobin())
         .build();
+    // The same server and connection as direct: the difference is only the interceptor's work.
+    single = LoadBalancer.builder(ServerList.of(endpoints.get(0)))
+        .name("bench-single")
+        .algorithm(Algorithms.roundRobin())
+        .build();
     plain = new OkHttpClient();
-    balanced = LoadBalancedOkHttp.wrap(plain, Map.of("bench", balancer));
+    balanced = LoadBalancedOkHttp.wrap(plain, Map.of("bench", balancer, "bench-single", single));
     directRequest = new Request.Builder().url("http://" + endpoints.get(0).address() + "/").build();
     balancedRequest = new Request.Builder().url("http://bench/").build();
+    singleRequest = new Request.Builder().url("http://bench-single/").build();
   }
 
   @TearDown
   public void stop() {
     balancer.close();
+    single.close();
     plain.dispatcher().executorService().shutdown();
     plain.connectionPool().evictAll();
     for (HttpServer server : servers) {
@@ -115,6 +124,12 @@ public class OkHttpInterceptorBenchmark {
   @Benchmark
   public int balanced() throws IOException {
     return call(balanced, balancedRequest);
+  }
+
+  /** Through the interceptor to a one-endpoint service on direct's server: the interceptor's cost alone. */
+  @Benchmark
+  public int balancedSameServer() throws IOException {
+    return call(balanced, singleRequest);
   }
 
   static int call(OkHttpClient client, Request request) throws IOException {
