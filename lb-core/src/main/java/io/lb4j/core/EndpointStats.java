@@ -72,12 +72,17 @@ public final class EndpointStats {
    * @throws IllegalArgumentException if {@code latencyNanos} is negative
    */
   public void end(boolean success, long latencyNanos) {
+    end(success, latencyNanos, ticker.read());
+  }
+
+  /** {@link #end(boolean, long)} with a ticker reading the caller already took, saving one. */
+  void end(boolean success, long latencyNanos, long nowNanos) {
     if (latencyNanos < 0) {
       throw new IllegalArgumentException("latencyNanos must be >= 0, was " + latencyNanos);
     }
     decrementInFlight();
     (success ? successes : failures).incrementAndGet();
-    observeLatency(latencyNanos);
+    observeLatency(latencyNanos, nowNanos);
   }
 
   /**
@@ -95,8 +100,7 @@ public final class EndpointStats {
     } while (current > 0 && !inFlight.compareAndSet(current, current - 1));
   }
 
-  private void observeLatency(long latencyNanos) {
-    long now = ticker.read();
+  private void observeLatency(long latencyNanos, long now) {
     while (true) {
       long bits = costBits.get();
       double cost = Double.longBitsToDouble(bits);

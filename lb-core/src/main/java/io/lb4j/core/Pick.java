@@ -53,7 +53,8 @@ public final class Pick {
    * @throws IllegalStateException if already completed or canceled
    */
   public void complete(boolean success) {
-    complete(success, Math.max(0, ticker.read() - startNanos));
+    long now = ticker.read();
+    finish(success, Math.max(0, now - startNanos), now);
   }
 
   /**
@@ -69,8 +70,12 @@ public final class Pick {
       throw new IllegalArgumentException(
           "latencyNanos must be >= 0, was " + latencyNanos + " for endpoint " + endpoint.id());
     }
+    finish(success, latencyNanos, ticker.read());
+  }
+
+  private void finish(boolean success, long latencyNanos, long nowNanos) {
     end(COMPLETED);
-    stats.end(success, latencyNanos);
+    stats.end(success, latencyNanos, nowNanos);
     health.recordOutcome(endpoint, success, latencyNanos);
   }
 

@@ -2,6 +2,7 @@ package io.lb4j.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.util.List;
@@ -271,5 +272,20 @@ class LoadBalancerTest {
     lb.close();
     servers.add(B);
     assertThat(lb.endpoints()).containsExactly(A);
+  }
+
+  @Test
+  void completeMeasuresFromThePickAndStampsTheLatencyAtTheCompletion() {
+    ManualTicker ticker = new ManualTicker();
+    try (LoadBalancer lb = LoadBalancer.builder(ServerList.of(A)).ticker(ticker).build()) {
+      Pick pick = lb.pick();
+      ticker.advance(Duration.ofMillis(5));
+      pick.complete(true);
+      // Stamped at the completion, the estimate has not decayed yet: exactly the 5 ms measured.
+      assertThat(lb.stats("a:1").orElseThrow().latencyNanos()).isEqualTo(5_000_000.0);
+      ticker.advance(Duration.ofSeconds(10));
+      assertThat(lb.stats("a:1").orElseThrow().latencyNanos())
+          .isCloseTo(5_000_000.0 / Math.E, within(1.0));
+    }
   }
 }
