@@ -3,20 +3,11 @@ package io.lb4j.benchmarks;
 import com.linecorp.armeria.common.loadbalancer.LoadBalancer;
 import io.lb4j.core.Endpoint;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Peer: Armeria's framework-free {@code com.linecorp.armeria.common.loadbalancer.LoadBalancer}
@@ -24,16 +15,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link SelectorBenchmark}, with the same weights and method names. Sticky gets the hash of a new
  * key per pick, computed with the same hash as lb4j's affinity benchmarks.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(2)
-public class ArmeriaBenchmark {
-
-  @Param({"3", "100", "1000"})
-  public int n;
+public class ArmeriaBenchmark extends FleetBenchmark {
 
   @Param({"round-robin", "weighted-round-robin", "weighted-random", "sticky"})
   public String algorithm;

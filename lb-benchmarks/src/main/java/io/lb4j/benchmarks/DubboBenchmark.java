@@ -3,7 +3,6 @@ package io.lb4j.benchmarks;
 import io.lb4j.core.Endpoint;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.dubbo.common.URL;
 import org.apache.dubbo.rpc.Invocation;
 import org.apache.dubbo.rpc.Invoker;
@@ -15,17 +14,12 @@ import org.apache.dubbo.rpc.cluster.loadbalance.LeastActiveLoadBalance;
 import org.apache.dubbo.rpc.cluster.loadbalance.RandomLoadBalance;
 import org.apache.dubbo.rpc.cluster.loadbalance.RoundRobinLoadBalance;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Peer: Apache Dubbo's cluster load balancers, called as Dubbo's cluster invoker calls them,
@@ -35,17 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * balancer hashes the invocation's first argument, set to a new key per pick. Least-active sees no
  * call in flight (nothing is invoked), like lb4j's load-aware selectors in the selector benchmark.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
 // Dubbo otherwise prints a logger-discovery banner into the JMH output.
 @Fork(value = 2, jvmArgsAppend = "-Ddubbo.application.logger=slf4j")
-public class DubboBenchmark {
-
-  @Param({"3", "100", "1000"})
-  public int n;
+public class DubboBenchmark extends FleetBenchmark {
 
   @Param({"round-robin", "random", "least-active", "consistent-hash"})
   public String algorithm;

@@ -1,18 +1,8 @@
 package io.lb4j.benchmarks;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The floors no balancer can beat, measured in the same run as {@link SelectorBenchmark}: a bare
@@ -20,16 +10,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * algorithm, contention included), and the next key hashed then reduced modulo n (the cost of any
  * per-call-hashed affinity algorithm). Same fleet sizes and thread counts as the selector benchmark.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(2)
-public class FloorBenchmark {
-
-  @Param({"3", "100", "1000"})
-  public int n;
+public class FloorBenchmark extends FleetBenchmark {
 
   private final AtomicInteger counter = new AtomicInteger();
 

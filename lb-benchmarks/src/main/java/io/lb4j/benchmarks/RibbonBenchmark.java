@@ -10,20 +10,11 @@ import com.netflix.loadbalancer.Server;
 import io.lb4j.core.Endpoint;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Peer: Netflix Ribbon's rules on a {@code BaseLoadBalancer} (no ping, so every server is up),
@@ -32,16 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * request in flight (nothing is executed), like lb4j's load-aware selectors in the selector
  * benchmark.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(2)
-public class RibbonBenchmark {
-
-  @Param({"3", "100", "1000"})
-  public int n;
+public class RibbonBenchmark extends FleetBenchmark {
 
   @Param({"round-robin", "random", "best-available"})
   public String algorithm;
