@@ -1,5 +1,6 @@
 package io.lb4j.core;
 
+import io.lb4j.core.internal.Arguments;
 import io.lb4j.core.internal.LeastConnectionsSelector;
 import io.lb4j.core.internal.LeastResponseTimeSelector;
 import io.lb4j.core.internal.PowerOfTwoChoicesSelector;
@@ -88,10 +89,7 @@ public final class Algorithms {
    * @throws IllegalArgumentException if {@code recomputePeriod} is not positive
    */
   public static Algorithm responseTimeWeighted(Duration recomputePeriod) {
-    Objects.requireNonNull(recomputePeriod, "recomputePeriod");
-    if (recomputePeriod.isNegative() || recomputePeriod.isZero()) {
-      throw new IllegalArgumentException("recomputePeriod must be > 0, was " + recomputePeriod);
-    }
+    Arguments.positive(recomputePeriod, "recomputePeriod");
     long periodNanos = saturatedNanos(recomputePeriod);
     return named("response-time-weighted",
         candidates -> new ResponseTimeWeightedSelector(candidates, periodNanos));

@@ -1,6 +1,7 @@
 package io.lb4j.core;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.lb4j.core.internal.Arguments;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,11 +39,7 @@ public final class EndpointStats {
 
   private EndpointStats(Ticker ticker, Duration decay) {
     this.ticker = Objects.requireNonNull(ticker, "ticker");
-    Objects.requireNonNull(decay, "decay");
-    if (decay.isNegative() || decay.isZero()) {
-      throw new IllegalArgumentException("decay must be > 0, was " + decay);
-    }
-    this.decayNanos = decay.toNanos();
+    this.decayNanos = Arguments.positive(decay, "decay").toNanos();
     this.stampNanos = ticker.read();
   }
 

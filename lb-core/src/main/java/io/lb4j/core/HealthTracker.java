@@ -1,5 +1,9 @@
 package io.lb4j.core;
 
+import static io.lb4j.core.internal.Arguments.atLeast;
+import static io.lb4j.core.internal.Arguments.percent;
+import static io.lb4j.core.internal.Arguments.positive;
+
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.ServerList.Subscription;
 import io.lb4j.core.internal.ActiveProber;
@@ -517,28 +521,6 @@ public final class HealthTracker implements AutoCloseable {
             + healthCheckInterval + "), was " + healthCheckTimeout);
       }
       return new HealthTracker(this);
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be > 0, was " + value);
-      }
-      return value;
-    }
-
-    private static int atLeast(int value, int min, String name) {
-      if (value < min) {
-        throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
-      }
-      return value;
-    }
-
-    private static int percent(int value, String name) {
-      if (value < 0 || value > 100) {
-        throw new IllegalArgumentException(name + " must be in [0, 100], was " + value);
-      }
-      return value;
     }
   }
 }

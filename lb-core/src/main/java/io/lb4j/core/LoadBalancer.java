@@ -3,6 +3,7 @@ package io.lb4j.core;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.NoEndpointAvailableException.Reason;
 import io.lb4j.core.ServerList.Subscription;
+import io.lb4j.core.internal.Arguments;
 import io.lb4j.core.internal.Listeners;
 import io.lb4j.core.internal.ZonePreference;
 import java.time.Duration;
@@ -294,20 +295,13 @@ public final class LoadBalancer implements AutoCloseable {
      * would carry more than 1.4 times their normal load.
      */
     public Builder localZoneMinHealthyPercent(int percent) {
-      if (percent < 0 || percent > 100) {
-        throw new IllegalArgumentException(
-            "localZoneMinHealthyPercent must be in [0, 100], was " + percent);
-      }
-      this.localZoneMinHealthyPercent = percent;
+      this.localZoneMinHealthyPercent = Arguments.percent(percent, "localZoneMinHealthyPercent");
       return this;
     }
 
     /** The number of available local-zone endpoints needed to keep traffic local, at least 1. Default 1. */
     public Builder localZoneMinHealthy(int count) {
-      if (count < 1) {
-        throw new IllegalArgumentException("localZoneMinHealthy must be >= 1, was " + count);
-      }
-      this.localZoneMinHealthy = count;
+      this.localZoneMinHealthy = Arguments.atLeast(count, 1, "localZoneMinHealthy");
       return this;
     }
 
@@ -325,11 +319,7 @@ public final class LoadBalancer implements AutoCloseable {
 
     /** Decay time of each endpoint's latency EWMA; default {@link EndpointStats#DEFAULT_DECAY}. */
     public Builder latencyDecay(Duration decay) {
-      Objects.requireNonNull(decay, "latencyDecay");
-      if (decay.isNegative() || decay.isZero()) {
-        throw new IllegalArgumentException("latencyDecay must be > 0, was " + decay);
-      }
-      this.latencyDecay = decay;
+      this.latencyDecay = Arguments.positive(decay, "latencyDecay");
       return this;
     }
 

@@ -53,9 +53,7 @@ public final class StickySessionAlgorithm implements Algorithm {
     if (maximumSize <= 0) {
       throw new IllegalArgumentException("maximumSize must be > 0, was " + maximumSize);
     }
-    if (expireAfterAccess.isNegative() || expireAfterAccess.isZero()) {
-      throw new IllegalArgumentException("expireAfterAccess must be > 0, was " + expireAfterAccess);
-    }
+    Arguments.positive(expireAfterAccess, "expireAfterAccess");
     this.pins = Caffeine.newBuilder()
         .maximumSize(maximumSize)
         .expireAfterAccess(expireAfterAccess)

@@ -1,0 +1,50 @@
+package io.lb4j.core.internal;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The argument checks lb-core's builders and factories share, so that every message has one
+ * wording: the field, the bound, then the value ({@code "latencyDecay must be > 0, was PT0S"}).
+ */
+public final class Arguments {
+  private Arguments() {}
+
+  /**
+   * {@code value}, if positive.
+   *
+   * @throws NullPointerException naming {@code name} if {@code value} is null
+   * @throws IllegalArgumentException if {@code value} is zero or negative
+   */
+  public static Duration positive(Duration value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be > 0, was " + value);
+    }
+    return value;
+  }
+
+  /**
+   * {@code value}, if at least {@code min}.
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  public static int atLeast(int value, int min, String name) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
+    }
+    return value;
+  }
+
+  /**
+   * {@code value}, if a percentage in [0, 100].
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  public static int percent(int value, String name) {
+    if (value < 0 || value > 100) {
+      throw new IllegalArgumentException(name + " must be in [0, 100], was " + value);
+    }
+    return value;
+  }
+}
