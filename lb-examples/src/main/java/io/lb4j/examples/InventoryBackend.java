@@ -13,13 +13,19 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * One instance of a toy inventory service for the examples: a JDK {@link HttpServer} on an
  * ephemeral loopback port answering {@code GET /stock/{sku}} with a quantity after a fixed added
  * delay, and naming itself in the {@code X-Instance} header. Requests are handled concurrently, on
- * daemon threads. Thread-safe; {@link #close()} stops it at once (open connections are closed and
- * requests being handled are abandoned), so later connections are refused, like a crashed instance.
+ * daemon threads. Thread-safe; {@link #close()} stops it at once, so later connections are refused,
+ * like a crashed instance: requests still being handled are abandoned without an answer (the client
+ * sees its connection drop before any response), while an answer already being written is let
+ * finish, so that no client receives half a response. (A real crash can also cut a response in
+ * the middle of its body; a client balancer cannot retry that, since the response was already
+ * handed to its caller. The demo models the crash between answers.)
  */
 final class InventoryBackend implements AutoCloseable {
   static final String INSTANCE_HEADER = "X-Instance";
@@ -37,6 +43,9 @@ final class InventoryBackend implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService handlers;
   private final AtomicInteger served = new AtomicInteger();
+  // Answers are written under the read lock; close() takes the write lock to stop between answers.
+  private final ReadWriteLock answering = new ReentrantReadWriteLock();
+  private volatile boolean crashed;
 
   private InventoryBackend(String name, Duration delay, HttpServer server, ExecutorService handlers) {
     this.name = name;
@@ -83,12 +92,20 @@ final class InventoryBackend implements AutoCloseable {
       String sku = exchange.getRequestURI().getPath().substring("/stock/".length());
       // A stable, made-up quantity: every instance agrees, as replicas of one service would.
       byte[] body = Integer.toString(Math.floorMod(sku.hashCode(), 100)).getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add(INSTANCE_HEADER, name);
-      // Counted before the answer leaves: once the client has it, the count must already show it.
-      served.incrementAndGet();
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
+      answering.readLock().lock();
+      try {
+        if (crashed) {
+          return;
+        }
+        exchange.getResponseHeaders().add(INSTANCE_HEADER, name);
+        // Counted before the answer leaves: once the client has it, the count must already show it.
+        served.incrementAndGet();
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      } finally {
+        answering.readLock().unlock();
       }
     } catch (InterruptedException e) {
       // close() is abandoning this request, as a crash would: the client sees its connection drop.
@@ -119,7 +136,13 @@ final class InventoryBackend implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    crashed = true;
+    answering.writeLock().lock();
+    try {
+      server.stop(0);
+    } finally {
+      answering.writeLock().unlock();
+    }
     handlers.shutdownNow();
   }
 }
