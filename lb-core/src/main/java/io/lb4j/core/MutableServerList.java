@@ -5,6 +5,7 @@ import io.lb4j.core.internal.Listeners;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@link ServerList} changed in place by its owner: a service-registry watcher, a DNS poller, a
@@ -17,25 +18,41 @@ import java.util.Objects;
  * <p>Updates that leave the membership unchanged (adding nothing, removing an absent id, replacing
  * with an equal list) publish nothing. Duplicate ids are rejected with an
  * {@link IllegalArgumentException} naming the id; a rejected change changes nothing.
+ *
+ * <p>A list from {@link #create()} or {@link #of} is {@link #isReady() ready} at once. A source that
+ * fills the list from a registry creates it with {@link #awaitingSync()} and calls
+ * {@link #markReady()} once its initial sync is published.
  */
 public final class MutableServerList implements ServerList {
 
   private final Object writeLock = new Object();
   private final Listeners<List<Endpoint>> listeners = new Listeners<>("server list");
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private volatile List<Endpoint> endpoints;
 
-  private MutableServerList(List<Endpoint> initial) {
+  private MutableServerList(List<Endpoint> initial, boolean ready) {
     this.endpoints = initial;
+    if (ready) {
+      this.ready.complete(null);
+    }
   }
 
-  /** An empty list. */
+  /** An empty list, ready at once. */
   public static MutableServerList create() {
-    return new MutableServerList(List.of());
+    return new MutableServerList(List.of(), true);
   }
 
-  /** A list holding {@code initial}; rejects duplicate ids. */
+  /**
+   * An empty list that is not {@link #isReady() ready} until {@link #markReady()}: for a source
+   * whose initial sync with its registry is still to come.
+   */
+  public static MutableServerList awaitingSync() {
+    return new MutableServerList(List.of(), false);
+  }
+
+  /** A list holding {@code initial}, ready at once; rejects duplicate ids. */
   public static MutableServerList of(List<Endpoint> initial) {
-    return new MutableServerList(EndpointLists.validated(initial));
+    return new MutableServerList(EndpointLists.validated(initial), true);
   }
 
   /** @see #of(List) */
@@ -46,6 +63,27 @@ public final class MutableServerList implements ServerList {
   @Override
   public List<Endpoint> endpoints() {
     return endpoints;
+  }
+
+  @Override
+  public boolean isReady() {
+    return ready.isDone();
+  }
+
+  @Override
+  public CompletableFuture<Void> whenReady() {
+    return ready.copy();
+  }
+
+  /**
+   * Declares the initial sync complete: from now on {@link #isReady()} is true and
+   * {@link #whenReady()} futures complete. Returns false if the list was ready already.
+   */
+  public boolean markReady() {
+    // Under the write lock so that a change being published is seen as part of the initial sync.
+    synchronized (writeLock) {
+      return ready.complete(null);
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.lb4j.core;
 import io.lb4j.core.internal.EndpointLists;
 import io.lb4j.core.internal.StaticServerList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where endpoints come from: an immutable snapshot of the current members, and subscriptions to
@@ -12,6 +13,14 @@ import java.util.List;
  * source gave them. A listener is called once with the current snapshot when it subscribes, then
  * once per change, never for an update that changed nothing. A listener that throws is logged and
  * does not stop the others.
+ *
+ * <p>Readiness: a source that follows a registry is not {@link #isReady() ready} until its initial
+ * sync is complete, that is until it has published the whole membership the registry held when it
+ * started (in one change, or in several). It becomes ready at most once and stays ready; it
+ * publishes its initial membership before it turns ready, so a listener that reads
+ * {@link #isReady()} inside {@link Listener#onChange} sees {@code false} for every change of the
+ * initial sync. Static lists, and {@link MutableServerList}s unless created
+ * {@link MutableServerList#awaitingSync() awaiting sync}, are ready at once.
  *
  * @see MutableServerList for a list that a registry or a test drives
  */
@@ -25,6 +34,24 @@ public interface ServerList {
    * subscription is closed.
    */
   Subscription subscribe(Listener listener);
+
+  /**
+   * Whether the initial sync is complete; see the class comment. Default {@code true}: a list
+   * that does not follow a registry is ready at once.
+   */
+  default boolean isReady() {
+    return true;
+  }
+
+  /**
+   * A future that completes normally once this list {@link #isReady() is ready}, or exceptionally
+   * if the source gives up waiting for its initial sync (its exception says why, e.g. which
+   * registry did not answer in time). Each call returns a new future; completing or cancelling it
+   * affects nobody else. Default: already complete.
+   */
+  default CompletableFuture<Void> whenReady() {
+    return CompletableFuture.completedFuture(null);
+  }
 
   /** Receives server-list snapshots. */
   @FunctionalInterface

@@ -122,4 +122,35 @@ class MutableServerListTest {
     assertThat(torn).isEmpty();
     assertThat(published).hasSize(5_001).allSatisfy(s -> assertThat(s).isIn(first, second));
   }
+
+  @Test
+  void listsFromFactoriesAreReadyAtOnce() {
+    assertThat(MutableServerList.create().isReady()).isTrue();
+    assertThat(MutableServerList.of(A).whenReady()).isCompleted();
+    assertThat(ServerList.of(A).isReady()).isTrue();
+  }
+
+  @Test
+  void aListAwaitingSyncTurnsReadyOnceAndChangesDuringTheSyncSeeItNotReady() {
+    MutableServerList list = MutableServerList.awaitingSync();
+    List<Boolean> readyAtChange = new CopyOnWriteArrayList<>();
+    list.subscribe(endpoints -> readyAtChange.add(list.isReady()));
+    java.util.concurrent.CompletableFuture<Void> before = list.whenReady();
+    list.add(A);
+    assertThat(before).isNotDone();
+    assertThat(list.markReady()).isTrue();
+    assertThat(list.markReady()).isFalse();
+    list.add(B);
+    assertThat(before).isCompleted();
+    assertThat(list.whenReady()).isCompleted();
+    assertThat(readyAtChange).containsExactly(false, false, true);
+  }
+
+  @Test
+  void cancellingOneReadinessFutureLeavesTheListAwaitingSync() {
+    MutableServerList list = MutableServerList.awaitingSync();
+    list.whenReady().cancel(true);
+    assertThat(list.isReady()).isFalse();
+    assertThat(list.whenReady()).isNotDone();
+  }
 }
