@@ -1,5 +1,6 @@
 package io.lb4j.core;
 
+import io.lb4j.core.internal.HostSyntax;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -15,8 +16,12 @@ import java.util.Objects;
  * bad value, or {@link NullPointerException} naming a missing one. {@code zone} is never null: the
  * empty string means "no zone". {@code metadata} is an unmodifiable copy.
  *
- * @param id unique within a server list; non-blank
- * @param host host name or IP literal; non-blank
+ * <p>{@code host} is a DNS name, an IPv4 address or an IPv6 literal (given with or without brackets,
+ * kept without them); a scheme, port, path, space or malformed address is refused. In the default
+ * id and in {@link #address()} an IPv6 host is bracketed: {@code [::1]:8080}.
+ *
+ * @param id unique within a server list; non-blank; defaults to {@link #address()}
+ * @param host DNS name, IPv4 address or IPv6 literal (without brackets)
  * @param port 1 to 65535
  * @param weight relative share of traffic for weight-aware algorithms; at least 1
  * @param zone locality label (for zone preference), or empty
@@ -36,6 +41,7 @@ public record Endpoint(
     if (host.isBlank()) {
       throw new IllegalArgumentException("host must not be blank, was '" + host + "'");
     }
+    host = HostSyntax.canonical(host);
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException(
           "port must be in [1, 65535], was " + port + " for host " + host);
@@ -67,9 +73,9 @@ public record Endpoint(
     return builder;
   }
 
-  /** {@code host:port}, the address calls are sent to. */
+  /** {@code host:port} ({@code [host]:port} for IPv6), the address calls are sent to. */
   public String address() {
-    return host + ":" + port;
+    return HostSyntax.address(host, port);
   }
 
   @Override
@@ -117,7 +123,11 @@ public record Endpoint(
     }
 
     public Endpoint build() {
-      return new Endpoint(id != null ? id : host + ":" + port, host, port, weight, zone, metadata);
+      if (id != null) {
+        return new Endpoint(id, host, port, weight, zone, metadata);
+      }
+      String canonicalHost = host.isBlank() ? host : HostSyntax.canonical(host);
+      return new Endpoint(HostSyntax.address(canonicalHost, port), host, port, weight, zone, metadata);
     }
   }
 }
