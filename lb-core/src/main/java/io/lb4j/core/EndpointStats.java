@@ -136,6 +136,16 @@ public final class EndpointStats {
   }
 
   /**
+   * The peak-EWMA latency estimate in nanoseconds as it stood at its last observation, without the
+   * decay since; 0 before any observation. For algorithms that weigh endpoints by speed over
+   * periods where some of them saw no calls: unlike {@link #latencyNanos()}, it does not make an
+   * endpoint look faster the longer it has been idle.
+   */
+  public double undecayedLatencyNanos() {
+    return Double.longBitsToDouble(costBits.get());
+  }
+
+  /**
    * Finagle's peak-EWMA load: latency estimate × (in-flight + 1). An endpoint with no latency
    * history but requests in flight gets a large penalty plus its in-flight count, so that new
    * endpoints are probed without being flooded.
