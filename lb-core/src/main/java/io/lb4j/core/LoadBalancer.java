@@ -61,7 +61,7 @@ public final class LoadBalancer implements AutoCloseable {
 
   private LoadBalancer(Builder builder, HealthTracker health, boolean ownsHealth) {
     this.name = builder.name;
-    this.algorithm = builder.algorithm;
+    this.algorithm = Objects.requireNonNull(builder.algorithm.forBalancer(), "algorithm.forBalancer()");
     this.health = health;
     this.ownsHealth = ownsHealth;
     this.zones = new ZonePreference(builder.name, builder.localZone,
@@ -121,7 +121,11 @@ public final class LoadBalancer implements AutoCloseable {
     return name;
   }
 
-  /** The algorithm given at build time. */
+  /**
+   * This balancer's instance of the algorithm given at build time: that algorithm itself, or, for
+   * a stateful one such as sticky sessions, the instance of its own it got from {@link
+   * Algorithm#forBalancer()}.
+   */
   public Algorithm algorithm() {
     return algorithm;
   }
