@@ -38,6 +38,12 @@ class StickySessionAlgorithmTest extends SelectorContract {
     return Algorithms.sticky(Algorithms.roundRobin());
   }
 
+  /** Which endpoint a session is pinned to depends on which of its picks came first. */
+  @Override
+  protected boolean picksIndependentOfOrder() {
+    return false;
+  }
+
   private static Candidates candidatesOf(List<Endpoint> endpoints, Ticker ticker) {
     return Candidates.of(endpoints, e -> EndpointStats.create(), Endpoint::weight, ticker,
         RandomSource.seeded(3));
