@@ -58,8 +58,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Logging: every transition at INFO (ejection, return, probe up/down, mark, panic entered/left,
  * the first refused ejection); nothing per request. Thread-safe. {@link #close()} stops probes and
- * the refresh task and releases the tracker from the scheduler's queue; a tracker never closed
- * keeps its refresh on the shared thread (one task per interval, no thread of its own).
+ * the refresh task and releases the tracker from the scheduler's queue. The refresh task holds the
+ * tracker weakly, so a tracker (and the balancer that owns it) dropped without being closed can
+ * still be garbage-collected, and its refresh then stops; a tracker with active probes stays
+ * reachable through them until closed.
  */
 public final class HealthTracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthTracker.class);
@@ -87,8 +89,8 @@ public final class HealthTracker implements AutoCloseable {
         : sink -> new ActiveProber(check, work, builder.healthCheckInterval.toNanos(),
             builder.healthCheckTimeout.toNanos(), builder.healthCheckJitterPercent, builder.random,
             sink));
-    this.refreshTask = new PeriodicTask(
-        work, machine::refresh, builder.refreshInterval.toNanos(), "health refresh");
+    this.refreshTask = PeriodicTask.whileReachable(work, machine, HealthStateMachine::refresh,
+        builder.refreshInterval.toNanos(), "health refresh");
     refreshTask.start();
   }
 

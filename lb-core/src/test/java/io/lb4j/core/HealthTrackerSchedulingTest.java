@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,6 +40,21 @@ class HealthTrackerSchedulingTest {
     } finally {
       balancers.forEach(LoadBalancer::close);
     }
+  }
+
+  @Test
+  void aBalancerDroppedWithoutClosingIsNotPinnedByItsTrackersRefresh() {
+    WeakReference<LoadBalancer> dropped = buildUseAndDrop();
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      System.gc();
+      return dropped.get() == null;
+    });
+  }
+
+  private static WeakReference<LoadBalancer> buildUseAndDrop() {
+    LoadBalancer lb = LoadBalancer.builder(ServerList.of(endpoints(3))).name("forgotten").build();
+    lb.pick().complete(true);
+    return new WeakReference<>(lb);
   }
 
   @Test

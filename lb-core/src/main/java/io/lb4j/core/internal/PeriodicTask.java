@@ -1,7 +1,9 @@
 package io.lb4j.core.internal;
 
+import java.lang.ref.WeakReference;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,28 @@ public final class PeriodicTask {
     this.action = Objects.requireNonNull(action, "action");
     this.periodNanos = periodNanos;
     this.name = Objects.requireNonNull(name, "name");
+  }
+
+  /**
+   * A task that runs {@code action} on {@code target} while something else keeps the target
+   * reachable, and stops by itself once it has been collected: a scheduler queue, which lives as
+   * long as the JVM, must not pin an object its owner forgot to close. {@code action} must not
+   * capture the target (pass an unbound method reference such as {@code Machine::refresh}).
+   */
+  public static <T> PeriodicTask whileReachable(FallbackScheduler scheduler, T target,
+      Consumer<? super T> action, long periodNanos, String name) {
+    Objects.requireNonNull(action, "action");
+    WeakReference<T> reference = new WeakReference<>(Objects.requireNonNull(target, "target"));
+    PeriodicTask[] self = new PeriodicTask[1];
+    self[0] = new PeriodicTask(scheduler, () -> {
+      T current = reference.get();
+      if (current == null) {
+        self[0].stop();
+      } else {
+        action.accept(current);
+      }
+    }, periodNanos, name);
+    return self[0];
   }
 
   /** Schedules the first run a period from now. */
