@@ -83,7 +83,8 @@ public final class LoadBalancer implements AutoCloseable {
 
   /**
    * Picks an endpoint for one attempt and counts it in flight until {@link Pick#complete} or
-   * {@link Pick#cancel}.
+   * {@link Pick#cancel}. Take it in try-with-resources, so that {@link Pick#close()} cancels it
+   * should the attempt end without either: {@code try (Pick pick = lb.pick(context)) { ... }}.
    *
    * @throws NoEndpointAvailableException if the list is empty, no endpoint is healthy, or all
    *     eligible ones are excluded by {@code context}
