@@ -24,6 +24,7 @@ class PickTest {
       EndpointStats stats = lb.stats(endpoint.id()).orElseThrow();
       assertThatThrownBy(() -> {
         try (Pick pick = lb.pick()) {
+          assertThat(pick.endpoint()).isEqualTo(endpoint);
           assertThat(stats.inFlight()).isEqualTo(1);
           throw new UncheckedIOException(new IOException("connection reset"));
         }
