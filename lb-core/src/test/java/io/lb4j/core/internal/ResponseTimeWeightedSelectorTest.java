@@ -9,7 +9,10 @@ import io.lb4j.core.Algorithms;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.EndpointStats;
+import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.ManualTicker;
+import io.lb4j.core.MutableServerList;
+import io.lb4j.core.Pick;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.SelectorContract;
@@ -220,6 +223,26 @@ class ResponseTimeWeightedSelectorTest extends SelectorContract {
       assertThat(selector.selectIndex(PickContext.create())).isBetween(0, 2);
     }
     assertThat(java.util.Arrays.stream(selector.currentWeights()).boxed()).allSatisfy(w -> assertThat(w).isFinite().isPositive());
+  }
+
+  @Test
+  void aDefaultBalancerKeepsPickingAfterAnIdleNight() {
+    List<Endpoint> endpoints = endpoints(List.of(1, 1, 1));
+    try (LoadBalancer lb = LoadBalancer.builder(MutableServerList.of(endpoints))
+        .algorithm(Algorithms.responseTimeWeighted()).ticker(ticker).build()) {
+      for (int call = 0; call < 30; call++) {
+        try (Pick pick = lb.pick()) {
+          pick.complete(true, (5 + call % 3) * MILLI);
+        }
+      }
+      ticker.advance(Duration.ofSeconds(7_300));
+      for (int call = 0; call < 30; call++) {
+        try (Pick pick = lb.pick()) {
+          assertThat(endpoints).contains(pick.endpoint());
+          pick.complete(true, 5 * MILLI);
+        }
+      }
+    }
   }
 
   @Test
