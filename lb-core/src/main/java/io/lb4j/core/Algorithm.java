@@ -2,9 +2,16 @@ package io.lb4j.core;
 
 /**
  * A load-balancing algorithm: builds a {@link Selector} for a set of {@link Candidates}. Obtain
- * one from {@link Algorithms}. Implementations are immutable and thread-safe; {@link #newSelector}
- * runs off the pick path, on every membership or health change, and may take time proportional to
- * the candidates' size (or table size) to precompute what picks need.
+ * one from {@link Algorithms}. Implementations are thread-safe; {@link #newSelector} runs off the
+ * pick path, on every membership or health change, and may take time proportional to the
+ * candidates' size (or table size) to precompute what picks need.
+ *
+ * <p>Most algorithms are immutable: everything they know lives in the selectors they build. A
+ * <em>stateful</em> algorithm keeps state across selectors, such as {@link Algorithms#sticky
+ * sticky sessions}' pins. One algorithm instance is nevertheless safe to hand to any number of
+ * balancers: each {@link LoadBalancer} calls {@link #forBalancer()} once and uses the instance it
+ * returns, so a stateful algorithm gives every balancer state of its own, and two balancers never
+ * see each other's sessions.
  */
 public interface Algorithm {
 
@@ -16,4 +23,13 @@ public interface Algorithm {
 
   /** A short, stable name for logs, metrics and reports, e.g. {@code "round-robin"}. */
   String name();
+
+  /**
+   * The algorithm one balancer uses, called once by {@link LoadBalancer.Builder#build()}: this
+   * algorithm itself if it is immutable (the default), or a fresh instance with the same settings
+   * and state of its own if it keeps state across selectors. Never null.
+   */
+  default Algorithm forBalancer() {
+    return this;
+  }
 }

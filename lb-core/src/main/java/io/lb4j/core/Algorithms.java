@@ -15,8 +15,10 @@ import java.util.function.Function;
 
 /**
  * Every load-balancing algorithm lb4j ships, as {@link Algorithm} factories. Each returned
- * algorithm is immutable and thread-safe; the selectors it builds take no lock and allocate nothing
- * per pick. The README's algorithm guide says when to choose which.
+ * algorithm is thread-safe and may be shared by any number of balancers; all are immutable except
+ * {@link #sticky(Algorithm) sticky sessions}, which give each balancer pins of its own. The
+ * selectors they build take no lock and allocate nothing per pick (a sticky session's first pin
+ * allocates its cache entry). The README's algorithm guide says when to choose which.
  */
 public final class Algorithms {
   private Algorithms() {}
@@ -204,11 +206,14 @@ public final class Algorithms {
 
   /**
    * Sticky sessions: the first pick of a session id ({@link PickContext#sessionId(String)}) is made
-   * by {@code delegate} and pinned; later picks of the session return that endpoint while it is
-   * available and not excluded, else re-pin. Pins live in this algorithm (a Caffeine cache of at
-   * most {@code maximumSize} sessions, each expiring {@code expireAfterAccess} after its last pick),
-   * so they survive selector rebuilds; use one instance per balancer. Picks without a session go
-   * to {@code delegate}.
+   * by {@code delegate} and pinned; later picks of the session return that endpoint while it is a
+   * candidate. A pick excluding it (a retry) goes to {@code delegate} for that attempt and keeps
+   * the pin; the session moves only when its endpoint stops being a candidate (left, ejected,
+   * marked or probed down). Pins live in a Caffeine cache of at most {@code maximumSize} sessions,
+   * each expiring {@code expireAfterAccess} after its last pick, so they survive selector rebuilds.
+   * Stateful but safe to share: each {@link LoadBalancer} built with the returned algorithm gets a
+   * cache of its own (see {@link Algorithm#forBalancer()}). Picks without a session go to {@code
+   * delegate}.
    *
    * @throws IllegalArgumentException if {@code maximumSize} or {@code expireAfterAccess} is not
    *     positive

@@ -21,6 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Δt is the time since the previous observation and τ the decay time. Between observations the
  * estimate decays toward zero with the same τ, so an endpoint that was slow once is tried again
  * later rather than shunned forever.
+ *
+ * <p>A failure never makes an endpoint look better: a failed call slower than the estimate is a
+ * peak like any other, while a faster one (a quick 503, a refused connection) leaves the estimate
+ * at its value of the last observation and restarts its decay from now. An endpoint that keeps
+ * failing fast thus keeps the cost of its last success instead of drifting toward zero like an idle
+ * one; outlier detection, not the latency estimate, is what takes it out.
  */
 public final class EndpointStats {
 
@@ -64,7 +70,7 @@ public final class EndpointStats {
 
   /**
    * Records that a request started with {@link #start()} ended. In-flight never goes below zero,
-   * even if calls are unbalanced.
+   * even if calls are unbalanced. A failure never lowers the latency estimate (see above).
    *
    * @throws IllegalArgumentException if {@code latencyNanos} is negative
    */
@@ -79,7 +85,7 @@ public final class EndpointStats {
     }
     decrementInFlight();
     (success ? successes : failures).incrementAndGet();
-    observeLatency(latencyNanos, nowNanos);
+    observeLatency(latencyNanos, !success, nowNanos);
   }
 
   /**
@@ -97,13 +103,17 @@ public final class EndpointStats {
     } while (current > 0 && !inFlight.compareAndSet(current, current - 1));
   }
 
-  private void observeLatency(long latencyNanos, long now) {
+  private void observeLatency(long latencyNanos, boolean failure, long now) {
     while (true) {
       long bits = costBits.get();
       double cost = Double.longBitsToDouble(bits);
       double next;
       if (latencyNanos > cost) {
         next = latencyNanos;
+      } else if (failure) {
+        // A fast 503 says nothing about how fast this endpoint serves: averaging it in, or even
+        // letting the estimate decay, would send a failing endpoint more traffic than a healthy one.
+        next = cost;
       } else {
         double w = decayWeight(now);
         next = cost * w + latencyNanos * (1 - w);
@@ -133,6 +143,16 @@ public final class EndpointStats {
   /** The peak-EWMA latency estimate in nanoseconds, decayed to now; 0 before any observation. */
   public double latencyNanos() {
     return Double.longBitsToDouble(costBits.get()) * decayWeight(ticker.read());
+  }
+
+  /**
+   * The peak-EWMA latency estimate in nanoseconds as it stood at its last observation, without the
+   * decay since; 0 before any observation. For algorithms that weigh endpoints by speed over
+   * periods where some of them saw no calls: unlike {@link #latencyNanos()}, it does not make an
+   * endpoint look faster the longer it has been idle.
+   */
+  public double undecayedLatencyNanos() {
+    return Double.longBitsToDouble(costBits.get());
   }
 
   /**

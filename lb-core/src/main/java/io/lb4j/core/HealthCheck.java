@@ -26,8 +26,10 @@ public interface HealthCheck {
 
   /**
    * A probe that succeeds when a TCP connection to the endpoint's host and port is established, and
-   * closes it at once. Non-blocking (an {@link java.nio.channels.AsynchronousSocketChannel}); the
-   * host name, if not an IP literal, is resolved on the calling thread.
+   * closes it at once. Non-blocking (an {@link java.nio.channels.AsynchronousSocketChannel}); a
+   * host name that is not an IP literal is resolved afresh for each probe on a small pool of
+   * daemon threads, never on the calling (scheduler) thread, so a slow DNS server holds up no
+   * other probe or refresh.
    */
   static HealthCheck tcpConnect() {
     return TcpConnectHealthCheck.INSTANCE;

@@ -6,14 +6,19 @@ import java.util.Optional;
 /**
  * A change of health published by a {@link HealthTracker} to listeners registered with
  * {@link HealthTracker#subscribeEvents}: an endpoint leaving or rejoining the eligible set, or the
- * tracker entering or leaving panic mode. Immutable.
+ * tracker entering or leaving panic mode. Immutable; never holds nulls.
  *
  * @param type what happened
  * @param endpoint the endpoint concerned; empty for panic events
  * @param detail a human-readable reason, e.g. "5 consecutive failures, ejected for 30s", or
  *     {@code "source: reason"} for marks
+ * @param sequence the event's position among all events of its tracker, from 1 up, one apart, in
+ *     the order the tracker took its decisions. Listeners run on the thread that made a change,
+ *     so two events decided in quick succession on different threads may reach a listener in the
+ *     opposite order: a listener that keeps state (a dashboard, a metric of the current state)
+ *     ignores an event whose sequence is below the last one it applied.
  */
-public record HealthEvent(Type type, Optional<Endpoint> endpoint, String detail) {
+public record HealthEvent(Type type, Optional<Endpoint> endpoint, String detail, long sequence) {
 
   /** What happened. */
   public enum Type {
@@ -39,5 +44,8 @@ public record HealthEvent(Type type, Optional<Endpoint> endpoint, String detail)
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(detail, "detail");
+    if (sequence < 1) {
+      throw new IllegalArgumentException("sequence must be >= 1, was " + sequence);
+    }
   }
 }

@@ -8,18 +8,17 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.ServerList.Subscription;
 import io.lb4j.core.internal.ActiveProber;
 import io.lb4j.core.internal.EjectionBackoff;
+import io.lb4j.core.internal.FallbackScheduler;
 import io.lb4j.core.internal.HealthSettings;
 import io.lb4j.core.internal.HealthStateMachine;
+import io.lb4j.core.internal.PeriodicTask;
+import io.lb4j.core.internal.SharedScheduler;
 import io.lb4j.core.internal.SlowStartRamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,21 +50,27 @@ import org.slf4j.LoggerFactory;
  * which a scheduler calls every {@link Builder#refreshInterval refresh interval} and tests call
  * directly with a fake {@link Ticker}.
  *
+ * <p>Scheduling: refreshes and probes run on one daemon thread shared by every tracker in the JVM
+ * ({@code lb4j-scheduler}, started with the first tracker), unless {@link Builder#scheduler} supplies
+ * another. A refresh or probe that throws, even an {@link Error}, is logged and runs again at its
+ * next interval; a supplied scheduler that was shut down before the tracker was closed is replaced
+ * by the shared thread, with a warning. So periodic work ends only with {@link #close()}.
+ *
  * <p>Logging: every transition at INFO (ejection, return, probe up/down, mark, panic entered/left,
  * the first refused ejection); nothing per request. Thread-safe. {@link #close()} stops probes and
- * the refresh task, and shuts the scheduler down if the tracker created it.
+ * the refresh task and releases the tracker from the scheduler's queue. The refresh task holds the
+ * tracker weakly, so a tracker (and the balancer that owns it) dropped without being closed can
+ * still be garbage-collected, and its refresh then stops; a tracker with active probes stays
+ * reachable through them until closed.
  */
 public final class HealthTracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthTracker.class);
-  private static final AtomicInteger THREADS = new AtomicInteger();
 
   /** The source of marks made through {@link #markUnavailable(Endpoint, String)}: {@value}. */
   public static final String DEFAULT_MARK_SOURCE = "default";
 
   private final HealthStateMachine machine;
-  private final ScheduledExecutorService scheduler;
-  private final boolean ownsScheduler;
-  private final ScheduledFuture<?> refreshTask;
+  private final PeriodicTask refreshTask;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private HealthTracker(Builder builder) {
@@ -76,19 +81,23 @@ public final class HealthTracker implements AutoCloseable {
         builder.maxEjectionPercent, builder.panicThresholdPercent,
         new SlowStartRamp(builder.slowStartWindow.toNanos(), builder.slowStartFloorPercent),
         builder.healthyThreshold, builder.unhealthyThreshold);
-    this.ownsScheduler = builder.scheduler == null;
-    this.scheduler = ownsScheduler ? newDaemonScheduler() : builder.scheduler;
+    ScheduledExecutorService scheduler =
+        builder.scheduler != null ? builder.scheduler : SharedScheduler.get();
+    FallbackScheduler work = new FallbackScheduler(scheduler, "health tracker");
     HealthCheck check = builder.healthCheck;
     this.machine = new HealthStateMachine(settings, check == null ? null
-        : sink -> new ActiveProber(check, scheduler, builder.healthCheckInterval.toNanos(),
+        : sink -> new ActiveProber(check, work, builder.healthCheckInterval.toNanos(),
             builder.healthCheckTimeout.toNanos(), builder.healthCheckJitterPercent, builder.random,
             sink));
-    long refresh = builder.refreshInterval.toNanos();
-    this.refreshTask = scheduler.scheduleWithFixedDelay(
-        this::refreshQuietly, refresh, refresh, TimeUnit.NANOSECONDS);
+    this.refreshTask = PeriodicTask.whileReachable(work, machine, HealthStateMachine::refresh,
+        builder.refreshInterval.toNanos(), "health refresh");
+    refreshTask.start();
   }
 
-  /** A tracker with every default; see {@link Builder}. Owns a daemon thread until closed. */
+  /**
+   * A tracker with every default; see {@link Builder}. Its periodic work runs on the shared
+   * scheduler thread until {@link #close()}.
+   */
   public static HealthTracker create() {
     return builder().build();
   }
@@ -206,14 +215,6 @@ public final class HealthTracker implements AutoCloseable {
     machine.refresh();
   }
 
-  private void refreshQuietly() {
-    try {
-      machine.refresh();
-    } catch (RuntimeException e) {
-      log.warn("health refresh failed; will retry at the next tick", e);
-    }
-  }
-
   /**
    * Calls {@code onChange} after every change of eligibility or weights, until the subscription is
    * closed. See {@link #subscribeEvents} for the thread it runs on.
@@ -241,30 +242,17 @@ public final class HealthTracker implements AutoCloseable {
   }
 
   /**
-   * Stops probes and periodic refreshes and, if the tracker created its scheduler, shuts it down.
-   * Eligibility keeps answering from the last state. Idempotent.
+   * Stops probes and periodic refreshes; never shuts down a scheduler (the shared one lives on, a
+   * supplied one belongs to its owner). Eligibility keeps answering from the last state.
+   * Idempotent.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    refreshTask.cancel(false);
+    refreshTask.stop();
     machine.close();
-    if (ownsScheduler) {
-      scheduler.shutdownNow();
-    }
-  }
-
-  private static ScheduledExecutorService newDaemonScheduler() {
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "lb4j-health-" + THREADS.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
-    // Probe timeouts are cancelled on nearly every probe; drop them from the queue at once.
-    executor.setRemoveOnCancelPolicy(true);
-    return executor;
   }
 
   @Override
@@ -316,9 +304,11 @@ public final class HealthTracker implements AutoCloseable {
     }
 
     /**
-     * The scheduler that runs probes and refreshes. Default: a single daemon thread created and
-     * shut down by the tracker. A supplied scheduler is shared and never shut down by the tracker;
-     * one thread serves many trackers, since probes never block it.
+     * The scheduler that runs probes and refreshes. Default: the daemon thread {@code
+     * lb4j-scheduler} that every tracker without a scheduler of its own shares, started with the
+     * first one; one thread serves many trackers, since probes never block it. A supplied
+     * scheduler is never shut down by the tracker; should its owner shut it down first, the
+     * tracker's work moves to the shared thread, with a warning, rather than silently stopping.
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");

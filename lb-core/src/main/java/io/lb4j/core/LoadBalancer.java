@@ -61,7 +61,7 @@ public final class LoadBalancer implements AutoCloseable {
 
   private LoadBalancer(Builder builder, HealthTracker health, boolean ownsHealth) {
     this.name = builder.name;
-    this.algorithm = builder.algorithm;
+    this.algorithm = Objects.requireNonNull(builder.algorithm.forBalancer(), "algorithm.forBalancer()");
     this.health = health;
     this.ownsHealth = ownsHealth;
     this.zones = new ZonePreference(builder.name, builder.localZone,
@@ -83,7 +83,8 @@ public final class LoadBalancer implements AutoCloseable {
 
   /**
    * Picks an endpoint for one attempt and counts it in flight until {@link Pick#complete} or
-   * {@link Pick#cancel}.
+   * {@link Pick#cancel}. Take it in try-with-resources, so that {@link Pick#close()} cancels it
+   * should the attempt end without either: {@code try (Pick pick = lb.pick(context)) { ... }}.
    *
    * @throws NoEndpointAvailableException if the list is empty, no endpoint is healthy, or all
    *     eligible ones are excluded by {@code context}
@@ -121,7 +122,11 @@ public final class LoadBalancer implements AutoCloseable {
     return name;
   }
 
-  /** The algorithm given at build time. */
+  /**
+   * This balancer's instance of the algorithm given at build time: that algorithm itself, or, for
+   * a stateful one such as sticky sessions, the instance of its own it got from {@link
+   * Algorithm#forBalancer()}.
+   */
   public Algorithm algorithm() {
     return algorithm;
   }

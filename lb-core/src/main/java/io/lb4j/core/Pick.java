@@ -11,11 +11,23 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * endpoint had a chance to answer (a circuit breaker refused it, the caller canceled), which ends
  * the in-flight count and records nothing.
  *
- * <p>Thread-safe: {@code complete} and {@code cancel} may be called from any thread and share one
- * once-only flag. A second end of either kind changes nothing (in-flight never goes negative) and
- * throws {@link IllegalStateException}, since it means the caller's bookkeeping is wrong.
+ * <p>A pick is {@link AutoCloseable}, so that no code path can leak one: a pick never ended would
+ * count in flight forever and bias every load-aware algorithm against its endpoint. Use it in
+ * try-with-resources and complete it inside; {@link #close()} cancels it if nothing else ended it:
+ *
+ * <pre>{@code
+ * try (Pick pick = lb.pick(context)) {
+ *   Response response = send(pick.endpoint());
+ *   pick.complete(response.isSuccessful());
+ * } // an exception before complete(...) cancels the pick: in flight again 0, no outcome recorded
+ * }</pre>
+ *
+ * <p>Thread-safe: {@code complete}, {@code cancel} and {@code close} may be called from any thread
+ * and share one once-only flag. A second {@code complete} or {@code cancel} changes nothing
+ * (in-flight never goes negative) and throws {@link IllegalStateException}, since it means the
+ * caller's bookkeeping is wrong; {@code close} never throws.
  */
-public final class Pick {
+public final class Pick implements AutoCloseable {
   private static final AtomicIntegerFieldUpdater<Pick> STATE =
       AtomicIntegerFieldUpdater.newUpdater(Pick.class, "state");
   private static final int OPEN = 0;
@@ -91,6 +103,18 @@ public final class Pick {
   public void cancel() {
     end(CANCELED);
     stats.abandon();
+  }
+
+  /**
+   * Cancels this pick, as {@link #cancel()} does, if it has not ended yet; does nothing if it was
+   * completed or canceled. Never throws. Lets try-with-resources end every pick, including one
+   * whose attempt threw before it could be completed.
+   */
+  @Override
+  public void close() {
+    if (STATE.compareAndSet(this, OPEN, CANCELED)) {
+      stats.abandon();
+    }
   }
 
   private void end(int how) {

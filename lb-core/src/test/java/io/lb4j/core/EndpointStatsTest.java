@@ -53,6 +53,23 @@ class EndpointStatsTest {
   }
 
   @Test
+  void aFastFailureKeepsTheEstimateOfTheLastObservation() {
+    stats.end(true, 100 * MILLI);
+    for (int i = 0; i < 50; i++) {
+      ticker.advance(Duration.ofMillis(500));
+      stats.end(false, MILLI);
+      assertThat(stats.latencyNanos()).isEqualTo(100.0 * MILLI);
+    }
+  }
+
+  @Test
+  void aSlowFailureStillCountsAsAPeak() {
+    stats.end(true, 10 * MILLI);
+    stats.end(false, 300 * MILLI);
+    assertThat(stats.latencyNanos()).isEqualTo(300.0 * MILLI);
+  }
+
+  @Test
   void inFlightNeverGoesNegativeWhenEndIsCalledMoreOftenThanStart() {
     stats.start();
     stats.end(true, 1);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,7 +17,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,19 +55,24 @@ class HealthTrackerConcurrencyTest {
     ManualTicker ticker = new ManualTicker();
     List<Endpoint> all = endpoints(12);
     MutableServerList servers = MutableServerList.of(all.subList(0, 6));
+    MembershipHistory history = new MembershipHistory(servers.endpoints());
     // Not try-with-resources: after a deadlock, close() would block on the deadlocked lock and
     // hide runConcurrently's report behind the timeout.
     HealthTracker tracker = manualTracker(ticker).build();
     LoadBalancer lb = LoadBalancer.builder(servers).healthTracker(tracker).ticker(ticker).build();
-    AtomicBoolean failed = new AtomicBoolean();
+    List<String> violations = new CopyOnWriteArrayList<>();
     AtomicInteger picked = new AtomicInteger();
     runConcurrently(7, thread -> {
       ThreadLocalRandom random = ThreadLocalRandom.current();
       for (int i = 0; i < 5_000; i++) {
         if (thread == 0) {
           Endpoint endpoint = all.get(random.nextInt(all.size()));
-          if (!servers.remove(endpoint.id())) {
-            servers.add(endpoint);
+          List<Endpoint> next = new ArrayList<>(servers.endpoints());
+          if (next.remove(endpoint)) {
+            history.change(next, () -> servers.remove(endpoint.id()));
+          } else {
+            next.add(endpoint);
+            history.change(next, () -> servers.add(endpoint));
           }
         } else if (thread == 1) {
           ticker.advance(Duration.ofMillis(100));
@@ -82,9 +87,11 @@ class HealthTrackerConcurrencyTest {
           }
         } else {
           try {
+            long from = history.epoch();
             Pick pick = lb.pick();
-            if (!all.contains(pick.endpoint())) {
-              failed.set(true);
+            long to = history.epoch();
+            if (!history.wasMemberBetween(pick.endpoint(), from, to)) {
+              violations.add(pick.endpoint() + " was no member from epoch " + from + " to " + to);
             }
             picked.incrementAndGet();
             pick.complete(random.nextInt(3) != 0, 1_000);
@@ -94,7 +101,7 @@ class HealthTrackerConcurrencyTest {
         }
       }
     });
-    assertThat(failed).isFalse();
+    assertThat(violations).isEmpty();
     assertThat(picked).as("picks that found an endpoint").hasPositiveValue();
     // Quiescent now: every change has been followed by its rebuild, in order.
     List<Endpoint> members = servers.endpoints();

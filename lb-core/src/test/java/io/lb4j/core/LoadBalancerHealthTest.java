@@ -11,13 +11,11 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.lb4j.core.NoEndpointAvailableException.Reason;
+import io.lb4j.core.internal.SharedScheduler;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -169,15 +167,13 @@ class LoadBalancerHealthTest {
 
   @Test
   void closingTheBalancerClosesTheTrackerItCreated() {
-    Set<Thread> before = healthThreads();
+    int queuedBefore = SharedScheduler.queuedTasks();
     LoadBalancer lb = LoadBalancer.builder(ServerList.of(endpoints(2))).build();
-    Set<Thread> created = healthThreads();
-    created.removeAll(before);
-    assertThat(created).hasSize(1);
+    assertThat(SharedScheduler.queuedTasks()).as("its refresh task").isGreaterThan(queuedBefore);
 
     lb.close();
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> created.stream().noneMatch(Thread::isAlive));
+    await().atMost(Duration.ofSeconds(5)).until(() -> SharedScheduler.queuedTasks() <= queuedBefore);
   }
 
   @Test
@@ -208,15 +204,5 @@ class LoadBalancerHealthTest {
       pick.complete(true, 1_000);
     }
     return counts;
-  }
-
-  private static Set<Thread> healthThreads() {
-    Set<Thread> threads = new HashSet<>();
-    for (Thread thread : new ArrayList<>(Thread.getAllStackTraces().keySet())) {
-      if (thread.getName().startsWith("lb4j-health-") && thread.isAlive()) {
-        threads.add(thread);
-      }
-    }
-    return threads;
   }
 }

@@ -5,7 +5,6 @@ import io.lb4j.core.RandomSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * Runs a {@link HealthCheck} against each member on a scheduler: one probe at a time per endpoint,
  * the next one a jittered interval after the previous one finished, each bounded by a timeout.
  * Jitter (interval ± a percentage, drawn from a {@link RandomSource}) keeps a fleet of clients from
- * probing in lockstep. Results go to a {@link Sink}; probes of a removed endpoint stop.
+ * probing in lockstep. Results go to a {@link Sink}; probes of a removed endpoint stop, and only
+ * they: a check or a sink that throws, even an {@link Error}, counts as a failed probe or is logged,
+ * and the next probe is scheduled all the same.
  */
 public final class ActiveProber {
   private static final Logger log = LoggerFactory.getLogger(ActiveProber.class);
@@ -28,14 +29,14 @@ public final class ActiveProber {
   }
 
   private final HealthCheck check;
-  private final ScheduledExecutorService scheduler;
+  private final FallbackScheduler scheduler;
   private final long intervalNanos;
   private final long timeoutNanos;
   private final int jitterPercent;
   private final RandomSource random;
   private final Sink sink;
 
-  public ActiveProber(HealthCheck check, ScheduledExecutorService scheduler, long intervalNanos,
+  public ActiveProber(HealthCheck check, FallbackScheduler scheduler, long intervalNanos,
       long timeoutNanos, int jitterPercent, RandomSource random, Sink sink) {
     this.check = check;
     this.scheduler = scheduler;
@@ -65,9 +66,9 @@ public final class ActiveProber {
       return;
     }
     try {
-      state.probe(scheduler.schedule(() -> probe(state), delayNanos, TimeUnit.NANOSECONDS));
+      state.probe(scheduler.schedule(() -> probe(state), delayNanos));
     } catch (RejectedExecutionException e) {
-      log.debug("health probes of {} stop: scheduler shut down", state.endpoint().id());
+      log.error("health probes of {} stop: no scheduler accepts them", state.endpoint().id(), e);
     }
   }
 
@@ -75,26 +76,34 @@ public final class ActiveProber {
     if (state.removed()) {
       return;
     }
+    try {
+      start(state, startCheck(state));
+    } catch (Throwable e) {
+      log.error("health probe of {} could not start; the next one comes an interval later",
+          state.endpoint().id(), e);
+      schedule(state, jittered(intervalNanos, jitterPercent, random));
+    }
+  }
+
+  private CompletionStage<Boolean> startCheck(EndpointHealthState state) {
+    try {
+      CompletionStage<Boolean> stage = check.check(state.endpoint());
+      return stage != null ? stage
+          : CompletableFuture.failedFuture(new NullPointerException(check + " returned null"));
+    } catch (Throwable e) {
+      // Even an Error: one broken probe must not end the endpoint's probing for good.
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void start(EndpointHealthState state, CompletionStage<Boolean> started) {
     CompletableFuture<Boolean> result = new CompletableFuture<>();
-    CompletionStage<Boolean> stage;
-    try {
-      stage = check.check(state.endpoint());
-    } catch (RuntimeException e) {
-      stage = CompletableFuture.failedFuture(e);
-    }
-    CompletionStage<Boolean> started = stage;
-    ScheduledFuture<?> timeout;
-    try {
-      timeout = scheduler.schedule(() -> {
-        if (result.completeExceptionally(new TimeoutException(
-            "no answer within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"))) {
-          cancel(started);
-        }
-      }, timeoutNanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      cancel(started);
-      return;
-    }
+    ScheduledFuture<?> timeout = scheduler.schedule(() -> {
+      if (result.completeExceptionally(new TimeoutException(
+          "no answer within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"))) {
+        cancel(started);
+      }
+    }, timeoutNanos);
     started.whenComplete((healthy, failure) -> {
       if (failure != null) {
         result.completeExceptionally(failure);
@@ -108,6 +117,8 @@ public final class ActiveProber {
       String detail = failure != null ? String.valueOf(failure) : up ? "probe passed" : "probe said unhealthy";
       try {
         sink.onProbe(state, up, detail);
+      } catch (Throwable e) {
+        log.error("recording the probe of {} failed", state.endpoint().id(), e);
       } finally {
         schedule(state, jittered(intervalNanos, jitterPercent, random));
       }

@@ -48,6 +48,7 @@ public final class HealthStateMachine {
   private volatile int ejectionBudget;
   private boolean started;
   private boolean closed;
+  private long eventSequence;
 
   /** @param probes builds the prober that feeds this machine's probe results, or null for none */
   public HealthStateMachine(
@@ -411,11 +412,13 @@ public final class HealthStateMachine {
     return members.size() + " members, " + ejectedCount + " ejected" + (panic ? ", panic" : "");
   }
 
-  private static HealthEvent event(Type type, Endpoint endpoint, String detail) {
-    return new HealthEvent(type, Optional.of(endpoint), detail);
+  /** An event numbered in decision order; call under the lock. */
+  private HealthEvent event(Type type, Endpoint endpoint, String detail) {
+    return new HealthEvent(type, Optional.of(endpoint), detail, ++eventSequence);
   }
 
-  private static HealthEvent panicEvent(Type type, String detail) {
-    return new HealthEvent(type, Optional.empty(), detail);
+  /** A panic event numbered in decision order; call under the lock. */
+  private HealthEvent panicEvent(Type type, String detail) {
+    return new HealthEvent(type, Optional.empty(), detail, ++eventSequence);
   }
 }

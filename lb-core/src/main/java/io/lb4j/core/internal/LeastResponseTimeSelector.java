@@ -14,7 +14,9 @@ import io.lb4j.core.Selector;
  * <p>Load of candidate i: {@link EndpointStats#load()} / {@code weight(i)}, where {@code load()} is
  * Finagle's peak EWMA: a latency spike counts at once and decays with time, and an instance with no
  * latency history but requests in flight carries a large penalty, so that a newcomer is probed
- * without being flooded. Ties keep the first draw. Exclusions: see {@link TwoChoices}.
+ * without being flooded. A fast failure never lowers an endpoint's estimate (see {@link
+ * EndpointStats}), so an instance answering 503 in a millisecond draws no more traffic than a
+ * healthy one of its speed. Ties keep the first draw. Exclusions: see {@link TwoChoices}.
  *
  * <p>Both draws decay to the same {@code now}, so the comparison does not depend on it: in logs,
  * {@code cost·e^(-(now - stamp)/τ)·(p + 1)/w} ranks as {@link EndpointStats#decayFreeLogCost()}

@@ -5,6 +5,8 @@ import io.lb4j.core.EndpointStats;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.Selector;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Response-time weighted random: weighted random over dynamic weights that favour instances which
@@ -13,7 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * follow it smoothly, rather than the call-by-call reactions of {@link LeastResponseTimeSelector}.
  *
  * <p>Dynamic weight of candidate i: {@code weight(i) × successRate(i) / latency(i)}, where latency is
- * the peak-EWMA estimate of {@link EndpointStats#latencyNanos()} and the success rate counts the
+ * the peak-EWMA estimate as of the endpoint's last call ({@link
+ * EndpointStats#undecayedLatencyNanos()}, at least 1 ns), so that after a lull weights follow
+ * speed, not how long ago each endpoint last answered; the success rate counts the
  * outcomes since the previous recompute (1 if there were none, all outcomes since the endpoint
  * joined for the first computation). A candidate without a latency estimate gets the mean
  * per-unit-weight speed of those that have one (its configured weight if none has). No candidate
@@ -24,9 +28,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * field. A pick reads it and draws from it: O(1), no lock, no allocation. The pick that first
  * notices the period has elapsed (by the candidates' ticker) wins a CAS and rebuilds the table on
  * its own thread, O(n) time and allocation on that one pick; concurrent picks keep drawing from the
- * old table meanwhile. Excluded draws move on to the next candidate that is not excluded.
+ * old table meanwhile. Should a recompute fail, the previous table stays for another period (logged
+ * once at WARN): a pick throws nothing but {@link io.lb4j.core.NoEndpointAvailableException}.
+ * Excluded draws move on to the next candidate that is not excluded.
  */
 public final class ResponseTimeWeightedSelector implements Selector {
+  private static final Logger log = LoggerFactory.getLogger(ResponseTimeWeightedSelector.class);
 
   /** Smallest dynamic weight, as a fraction of the mean dynamic weight. */
   public static final double FLOOR_FRACTION = 0.1;
@@ -35,6 +42,7 @@ public final class ResponseTimeWeightedSelector implements Selector {
   private final long periodNanos;
   private final AtomicBoolean rebuilding = new AtomicBoolean();
   private volatile Weights weights;
+  private volatile boolean failureLogged;
 
   /** @param periodNanos how often weights are recomputed; positive (validated by the caller) */
   public ResponseTimeWeightedSelector(Candidates candidates, long periodNanos) {
@@ -58,7 +66,7 @@ public final class ResponseTimeWeightedSelector implements Selector {
         // Another thread may have rebuilt between our read and our CAS.
         current = weights;
         if (now - current.computedAtNanos >= periodNanos) {
-          current = compute(current, now);
+          current = recompute(current, now);
           weights = current;
         }
       } finally {
@@ -74,6 +82,22 @@ public final class ResponseTimeWeightedSelector implements Selector {
     return weights.dynamic.clone();
   }
 
+  /**
+   * New weights, or, should computing them fail, the previous table kept for another period: a
+   * pick must only ever fail for want of an endpoint.
+   */
+  private Weights recompute(Weights previous, long now) {
+    try {
+      return compute(previous, now);
+    } catch (RuntimeException e) {
+      if (!failureLogged) {
+        failureLogged = true;
+        log.warn("{}: recomputing weights failed; keeping the previous ones", this, e);
+      }
+      return new Weights(previous.table, previous.dynamic, previous.successes, previous.failures, now);
+    }
+  }
+
   private Weights compute(Weights previous, long now) {
     int n = candidates.size();
     long[] successes = new long[n];
@@ -86,8 +110,12 @@ public final class ResponseTimeWeightedSelector implements Selector {
       EndpointStats stats = candidates.stats(i);
       successes[i] = stats.successes();
       failures[i] = stats.failures();
-      double latency = stats.latencyNanos();
-      if (latency > 0) {
+      // Undecayed: after a lull, an endpoint idle for longer must not look faster.
+      double estimate = stats.undecayedLatencyNanos();
+      if (estimate > 0) {
+        // At least 1 ns: a zero-latency observation long after the previous one leaves a subnormal
+        // estimate, whose inverse overflows to infinity.
+        double latency = Math.max(1.0, estimate);
         long ok = successes[i] - (previous == null ? 0 : previous.successes[i]);
         long failed = failures[i] - (previous == null ? 0 : previous.failures[i]);
         double successRate = ok + failed == 0 ? 1.0 : (double) ok / (ok + failed);

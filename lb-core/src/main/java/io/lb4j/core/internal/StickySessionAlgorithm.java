@@ -21,11 +21,20 @@ import java.util.Objects;
  * the delegate algorithm and pinned (session id → endpoint id) in a Caffeine cache bounded by
  * {@code maximumSize} and expiring {@code expireAfterAccess} after the session's last pick. The cache
  * belongs to this algorithm, not to a selector, so pins survive every rebuild of the balancer's
- * selector. A later pick of the session returns the pinned endpoint while it is a candidate and not
- * excluded; otherwise the delegate picks again and the session is re-pinned there. Two threads
- * pinning the same new session at once agree on one endpoint (first writer wins). A pick without a
- * session id goes to the delegate untouched. The cache's clock is the ticker of the candidates of
- * the most recent selector ({@link Candidates#ticker()}), so a fake ticker drives expiry in tests.
+ * selector. A later pick of the session returns the pinned endpoint while it is a candidate. A pick
+ * that excludes the pinned endpoint (a retry after it failed once) goes to the delegate for that
+ * attempt only and leaves the pin alone; only when the pinned endpoint stops being a candidate
+ * (it left, was ejected, marked or probed down) does the delegate pick again and the session move
+ * there for good. Two threads pinning the same new session at once agree on one endpoint (first
+ * writer wins). A pick without a session id goes to the delegate untouched. The cache's clock is
+ * the ticker of the candidates of the most recent selector ({@link Candidates#ticker()}), so a fake
+ * ticker drives expiry in tests.
+ *
+ * <p>Stateful, and safe to share: {@link #forBalancer()} gives each {@link io.lb4j.core.LoadBalancer}
+ * a fresh instance with the same settings and a cache of its own (and binds the delegate likewise),
+ * so one {@code sticky(...)} handed to several balancers keeps their sessions apart. Calling
+ * {@link #newSelector} on one instance directly, as the Selector API does, shares that instance's
+ * pins among all its selectors, which is what carries them across rebuilds.
  *
  * <p>Cost: a pinned pick is a Caffeine {@code getIfPresent} (lock-free; it may schedule cache
  * maintenance on Caffeine's executor with a non-blocking tryLock) plus a hash-map lookup of the
@@ -40,6 +49,8 @@ public final class StickySessionAlgorithm implements Algorithm {
   public static final Duration DEFAULT_EXPIRE_AFTER_ACCESS = Duration.ofMinutes(30);
 
   private final Algorithm delegate;
+  private final long maximumSize;
+  private final Duration expireAfterAccess;
   private final Cache<String, String> pins;
   private volatile Ticker ticker = Ticker.systemTicker();
 
@@ -54,6 +65,8 @@ public final class StickySessionAlgorithm implements Algorithm {
       throw new IllegalArgumentException("maximumSize must be > 0, was " + maximumSize);
     }
     Arguments.positive(expireAfterAccess, "expireAfterAccess");
+    this.maximumSize = maximumSize;
+    this.expireAfterAccess = expireAfterAccess;
     this.pins = Caffeine.newBuilder()
         .maximumSize(maximumSize)
         .expireAfterAccess(expireAfterAccess)
@@ -66,6 +79,12 @@ public final class StickySessionAlgorithm implements Algorithm {
     Objects.requireNonNull(candidates, "candidates");
     ticker = candidates.ticker();
     return new StickySelector(delegate.newSelector(candidates), pins);
+  }
+
+  /** A fresh instance with the same settings, an empty cache and the delegate's own binding. */
+  @Override
+  public Algorithm forBalancer() {
+    return new StickySessionAlgorithm(delegate.forBalancer(), maximumSize, expireAfterAccess);
   }
 
   @Override
@@ -107,9 +126,11 @@ public final class StickySessionAlgorithm implements Algorithm {
         return delegate.selectIndex(context);
       }
       String pinned = pins.getIfPresent(session);
-      int index = usable(pinned, context);
+      int index = candidateIndex(pinned);
       if (index >= 0) {
-        return index;
+        // An excluded pin is a retry after one failed attempt: go elsewhere this once, stay pinned.
+        return HashSupport.isExcluded(context, candidates, index)
+            ? delegate.selectIndex(context) : index;
       }
       int chosen = delegate.selectIndex(context);
       String chosenId = candidates.endpoint(chosen).id();
@@ -124,16 +145,19 @@ public final class StickySessionAlgorithm implements Algorithm {
       return index >= 0 ? index : chosen;
     }
 
-    /** The index of {@code endpointId} if it is a candidate the context allows, else -1. */
-    private int usable(String endpointId, PickContext context) {
+    /** The index of {@code endpointId} if it is a candidate, else -1. */
+    private int candidateIndex(String endpointId) {
       if (endpointId == null) {
         return -1;
       }
       Integer index = indexById.get(endpointId);
-      if (index == null || HashSupport.isExcluded(context, candidates, index)) {
-        return -1;
-      }
-      return index;
+      return index == null ? -1 : index;
+    }
+
+    /** The index of {@code endpointId} if it is a candidate the context allows, else -1. */
+    private int usable(String endpointId, PickContext context) {
+      int index = candidateIndex(endpointId);
+      return index < 0 || HashSupport.isExcluded(context, candidates, index) ? -1 : index;
     }
 
     @Override

@@ -48,6 +48,27 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
   }
 
   @Test
+  void fastFailuresNeverDrawMoreTrafficThanAnEqualHealthyEndpoint() {
+    ManualTicker ticker = new ManualTicker();
+    Candidates candidates = withTicker(endpoints(List.of(1, 1)), ticker, 3);
+    candidates.stats(0).end(true, 20 * MILLI);
+    candidates.stats(1).end(true, 20 * MILLI);
+    Selector selector = algorithm().newSelector(candidates);
+    // Endpoint 0 starts answering 503 in 1 ms; endpoint 1 keeps answering in 20 ms.
+    for (int call = 0; call < 100; call++) {
+      ticker.advance(Duration.ofMillis(10));
+      candidates.stats(0).end(false, MILLI);
+      candidates.stats(1).end(true, 20 * MILLI);
+    }
+    // Equal at best: ties keep the first of two distinct draws, so about half of the picks.
+    int failingPicks = 0;
+    for (int i = 0; i < 1_000; i++) {
+      failingPicks += selector.selectIndex(PickContext.create()) == 0 ? 1 : 0;
+    }
+    assertThat(failingPicks).isLessThanOrEqualTo(600);
+  }
+
+  @Test
   void inFlightCallsMultiplyTheLatency() {
     ManualTicker ticker = new ManualTicker();
     Candidates candidates = withTicker(endpoints(List.of(1, 1)), ticker, 3);

@@ -9,7 +9,10 @@ import io.lb4j.core.Algorithms;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.EndpointStats;
+import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.ManualTicker;
+import io.lb4j.core.MutableServerList;
+import io.lb4j.core.Pick;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.SelectorContract;
@@ -75,9 +78,9 @@ class ResponseTimeWeightedSelectorTest extends SelectorContract {
     int picks = 50_000;
     int[] counts = countPicks(selector, picks);
     double[] weights = selector.currentWeights();
-    // Raw: 1/10 ms, 1/10 ms, 1/1000 ms, each latency decayed by exp(-1 s / 10 s) since it was
-    // observed; the slow one is raised to the floor, a tenth of the mean.
-    double rawMean = (2 / (10.0 * MILLI) + 1 / (1000.0 * MILLI)) / 3 * Math.exp(0.1);
+    // Raw: 1/10 ms, 1/10 ms, 1/1000 ms, the latencies as observed (no decay since); the slow one
+    // is raised to the floor, a tenth of the mean.
+    double rawMean = (2 / (10.0 * MILLI) + 1 / (1000.0 * MILLI)) / 3;
     assertThat(weights[2]).isCloseTo(ResponseTimeWeightedSelector.FLOOR_FRACTION * rawMean, within(1e-15));
     double slowShare = weights[2] / (weights[0] + weights[1] + weights[2]);
     double sigma = Math.sqrt(picks * slowShare * (1 - slowShare));
@@ -206,6 +209,73 @@ class ResponseTimeWeightedSelectorTest extends SelectorContract {
     // Slower endpoints (higher index) ended with lower weights per unit of configured weight.
     double[] weights = selector.currentWeights();
     assertThat(weights[0] / 1).isGreaterThan(weights[3] / 4);
+  }
+
+  @Test
+  void picksKeepWorkingAfterAnIdleNightAndNeverThrowAnythingButNoEndpointAvailable() {
+    Candidates candidates = withTicker(List.of(1, 1, 1), 3);
+    ResponseTimeWeightedSelector selector = selector(candidates);
+    for (int call = 0; call < 30; call++) {
+      record(candidates, call % 3, true, 5 + call % 3);
+    }
+    ticker.advance(Duration.ofSeconds(7_300));
+    for (int call = 0; call < 100; call++) {
+      assertThat(selector.selectIndex(PickContext.create())).isBetween(0, 2);
+    }
+    assertThat(java.util.Arrays.stream(selector.currentWeights()).boxed()).allSatisfy(w -> assertThat(w).isFinite().isPositive());
+  }
+
+  @Test
+  void aDefaultBalancerKeepsPickingAfterAnIdleNight() {
+    List<Endpoint> endpoints = endpoints(List.of(1, 1, 1));
+    try (LoadBalancer lb = LoadBalancer.builder(MutableServerList.of(endpoints))
+        .algorithm(Algorithms.responseTimeWeighted()).ticker(ticker).build()) {
+      for (int call = 0; call < 30; call++) {
+        try (Pick pick = lb.pick()) {
+          pick.complete(true, (5 + call % 3) * MILLI);
+        }
+      }
+      ticker.advance(Duration.ofSeconds(7_300));
+      for (int call = 0; call < 30; call++) {
+        try (Pick pick = lb.pick()) {
+          assertThat(endpoints).contains(pick.endpoint());
+          pick.complete(true, 5 * MILLI);
+        }
+      }
+    }
+  }
+
+  @Test
+  void zeroLatencyCompletionsAfterALullNeverBreakTheTable() {
+    Candidates candidates = withTicker(List.of(1, 1), 4);
+    ResponseTimeWeightedSelector selector = selector(candidates);
+    record(candidates, 0, true, 10);
+    record(candidates, 1, true, 10);
+    ticker.advance(Duration.ofSeconds(7_300));
+    // A lower observation after 730 τ leaves a subnormal estimate, whose inverse overflows.
+    candidates.stats(0).start();
+    candidates.stats(0).end(true, 0);
+    ticker.advance(PERIOD);
+    for (int call = 0; call < 100; call++) {
+      assertThat(selector.selectIndex(PickContext.create())).isBetween(0, 1);
+    }
+    assertThat(java.util.Arrays.stream(selector.currentWeights()).boxed()).allSatisfy(w -> assertThat(w).isFinite().isPositive());
+  }
+
+  @Test
+  void weightsAfterALullFollowSpeedNotHowLongAgoEachEndpointLastAnswered() {
+    Candidates candidates = withTicker(List.of(1, 1, 1), 5);
+    ResponseTimeWeightedSelector selector = selector(candidates);
+    record(candidates, 0, true, 10);
+    ticker.advance(Duration.ofSeconds(30));
+    record(candidates, 1, true, 10);
+    record(candidates, 2, true, 20);
+    ticker.advance(Duration.ofSeconds(600));
+    selector.selectIndex(PickContext.create());
+
+    double[] weights = selector.currentWeights();
+    assertThat(weights[0] / weights[1]).isCloseTo(1.0, within(1e-9));
+    assertThat(weights[1] / weights[2]).isCloseTo(2.0, within(1e-9));
   }
 
   @Test

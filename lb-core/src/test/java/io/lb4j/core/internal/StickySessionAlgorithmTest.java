@@ -38,6 +38,12 @@ class StickySessionAlgorithmTest extends SelectorContract {
     return Algorithms.sticky(Algorithms.roundRobin());
   }
 
+  /** Which endpoint a session is pinned to depends on which of its picks came first. */
+  @Override
+  protected boolean picksIndependentOfOrder() {
+    return false;
+  }
+
   private static Candidates candidatesOf(List<Endpoint> endpoints, Ticker ticker) {
     return Candidates.of(endpoints, e -> EndpointStats.create(), Endpoint::weight, ticker,
         RandomSource.seeded(3));
@@ -80,12 +86,59 @@ class StickySessionAlgorithmTest extends SelectorContract {
   }
 
   @Test
-  void sessionIsRepinnedWhenItsEndpointIsExcluded() {
+  void anExcludedPinSendsOneAttemptElsewhereAndKeepsTheSession() {
     Selector selector = algorithm().newSelector(candidates(endpoints(List.of(1, 1, 1)), 1));
     Endpoint pinned = selector.select(session("carol"));
     Endpoint retried = selector.select(session("carol").exclude(pinned));
     assertThat(retried).isNotEqualTo(pinned);
-    assertThat(selector.select(session("carol"))).isEqualTo(retried);
+    for (int i = 0; i < 5; i++) {
+      assertThat(selector.select(session("carol"))).isEqualTo(pinned);
+    }
+  }
+
+  @Test
+  void sessionIsRepinnedOnlyWhenItsEndpointStopsBeingACandidate() {
+    Algorithm sticky = algorithm();
+    List<Endpoint> endpoints = endpoints(List.of(1, 1, 1));
+    Selector all = sticky.newSelector(candidates(endpoints, 1));
+    Endpoint pinned = all.select(session("dave"));
+    all.select(session("dave").exclude(pinned));
+    List<Endpoint> withoutPinned = new ArrayList<>(endpoints);
+    withoutPinned.remove(pinned);
+    Endpoint repinned = sticky.newSelector(candidates(withoutPinned, 1)).select(session("dave"));
+    assertThat(sticky.newSelector(candidates(endpoints, 1)).select(session("dave")))
+        .isEqualTo(repinned);
+  }
+
+  @Test
+  void oneStickyAlgorithmSharedByTwoBalancersKeepsTheirSessionsApart() {
+    Algorithm shared = Algorithms.sticky(Algorithms.roundRobin());
+    List<Endpoint> first = new ArrayList<>();
+    List<Endpoint> second = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      first.add(Endpoint.of("10.1.0." + i, 8080));
+      second.add(Endpoint.of("10.2.0." + i, 8080));
+    }
+    try (LoadBalancer orders = LoadBalancer.builder(MutableServerList.of(first)).name("orders")
+            .algorithm(shared).build();
+        LoadBalancer billing = LoadBalancer.builder(MutableServerList.of(second)).name("billing")
+            .algorithm(shared).build()) {
+      Map<String, Endpoint> pins = new HashMap<>();
+      for (int s = 0; s < 20; s++) {
+        pins.put("s" + s, pickOnce(orders, "s" + s));
+        pickOnce(billing, "s" + s);
+      }
+      for (int s = 0; s < 20; s++) {
+        assertThat(pickOnce(orders, "s" + s)).as("session s%d on orders", s).isEqualTo(pins.get("s" + s));
+      }
+    }
+  }
+
+  private static Endpoint pickOnce(LoadBalancer lb, String sessionId) {
+    try (io.lb4j.core.Pick pick = lb.pick(session(sessionId))) {
+      pick.complete(true);
+      return pick.endpoint();
+    }
   }
 
   @Test

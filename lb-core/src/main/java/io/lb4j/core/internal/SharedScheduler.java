@@ -1,0 +1,48 @@
+package io.lb4j.core.internal;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * The one daemon thread, {@value #THREAD_NAME}, that runs the periodic work (refreshes, probe
+ * scheduling, probe timeouts) of every {@link io.lb4j.core.HealthTracker} not given a scheduler of
+ * its own, as Caffeine and gRPC share one timer among all their caches and channels: a service with
+ * 40 balancers has one such thread, not 40. Created on first use, never shut down (a daemon thread
+ * does not keep the JVM alive, and nothing outside lb4j can reach this executor to shut it down).
+ *
+ * <p>Tasks must not block: a probe only starts its check, whose answer arrives on another thread.
+ * Thread-safe.
+ */
+public final class SharedScheduler {
+  /** The name of the shared thread. */
+  public static final String THREAD_NAME = "lb4j-scheduler";
+
+  private SharedScheduler() {}
+
+  /** The shared scheduler, started on the first call. */
+  public static ScheduledExecutorService get() {
+    return Holder.EXECUTOR;
+  }
+
+  /** Tasks waiting in the shared scheduler's queue now; for tests and diagnostics. */
+  public static int queuedTasks() {
+    return Holder.EXECUTOR.getQueue().size();
+  }
+
+  /** Lazy initialization by class loading: the executor exists once something asks for it. */
+  private static final class Holder {
+    static final ScheduledThreadPoolExecutor EXECUTOR = create();
+
+    private static ScheduledThreadPoolExecutor create() {
+      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+        Thread thread = new Thread(runnable, THREAD_NAME);
+        thread.setDaemon(true);
+        return thread;
+      });
+      // Probe timeouts and closed trackers' tasks are cancelled all the time; drop them at once so
+      // the queue holds no reference to a closed tracker.
+      executor.setRemoveOnCancelPolicy(true);
+      return executor;
+    }
+  }
+}
