@@ -12,6 +12,7 @@ import io.lb4j.okhttp.internal.RetryBudget;
 import io.lb4j.okhttp.internal.RetryPolicy;
 import io.lb4j.okhttp.internal.ServiceRoute;
 import io.lb4j.okhttp.internal.Sleeper;
+import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Response;
@@ -47,28 +49,35 @@ import okhttp3.Response;
  * <ul>
  *   <li>the failure is a connection that never carried the request (always safe), or the request
  *       is idempotent (GET, HEAD, OPTIONS, PUT, DELETE, TRACE, or tagged {@link Idempotent}) with a
- *       body that is not one-shot, and the failure is an I/O error or a retryable status;
+ *       body that is not one-shot, and the failure is an I/O error, a retryable status or a body
+ *       cut off mid-way (see {@link Builder#bodyBufferLimit});
  *   <li>attempts remain ({@link Builder#maxAttempts}) and the call was not canceled;
- *   <li>the service's retry budget allows one more ({@link Builder#retryBudget}).
+ *   <li>the service's retry budget allows one more ({@link Builder#retryBudget});
+ *   <li>the wait before it ends before the call timeout does.
  * </ul>
- * Between attempts the thread sleeps an exponential, jittered backoff, or the server's
- * {@code Retry-After} (seconds or HTTP date, on 429 and retryable statuses) up to a cap. The call
- * ends with the last failure: an HTTP response is returned as is (earlier ones are closed); an
- * exception carries every earlier attempt's failure as suppressed. When no endpoint is left, the
- * call fails with an {@link IOException} whose cause is lb-core's
- * {@link io.lb4j.core.NoEndpointAvailableException}.
+ * Between attempts the calling thread waits an exponential, jittered backoff, or the server's
+ * {@code Retry-After} (seconds or HTTP date, on 429 and retryable statuses) up to a cap, with the
+ * previous answer's connection released; the wait ends early when the call is canceled. A call
+ * run by {@code enqueue()} on a {@link LoadBalancedOkHttp#wrap wrapped} client's dispatcher never
+ * waits there: its retry goes at once. The call ends with the last failure: an HTTP response is
+ * returned as is (earlier ones are closed); an exception carries every earlier attempt's failure
+ * as suppressed. When no endpoint is left, the call fails with an {@link IOException} naming the
+ * open circuit breakers, whose cause is lb-core's {@link io.lb4j.core.NoEndpointAvailableException}.
  *
- * <p>Timeouts: OkHttp's call timeout bounds the whole call, retries and backoff included; with one
- * set, each attempt's connect and read timeouts are capped at an even share of the time left.
+ * <p>Timeouts: each attempt runs with the client's own connect, read and write timeouts, capped by
+ * {@link Builder#perTryTimeout} when set; OkHttp's call timeout bounds the whole call, retries and
+ * waits included. The call timeout firing during an attempt counts as that endpoint's failure;
+ * the caller's own {@code cancel()} counts as nothing.
  *
  * <p>Host header: by default the server sees the endpoint's address as {@code Host}. With
  * {@link Builder#preserveHostHeader} it sees the logical host instead. Either way TLS (SNI and
  * certificate verification) runs against the endpoint's host, so an HTTPS endpoint's certificate
  * must cover the address it is reached by.
  *
- * <p>Thread-safe and immutable once built; one instance can serve many clients.
+ * <p>Thread-safe and immutable once built; one instance can serve many clients. {@link #close()}
+ * detaches it from its balancers; calls through it fail afterwards.
  */
-public final class LoadBalancingInterceptor implements Interceptor {
+public final class LoadBalancingInterceptor implements Interceptor, Closeable {
   /**
    * The source under which an endpoint's open circuit breaker marks it unavailable in its
    * balancer's {@link io.lb4j.core.HealthTracker}: {@value}. The breaker lifts only this mark when
@@ -77,19 +86,24 @@ public final class LoadBalancingInterceptor implements Interceptor {
    */
   public static final String CIRCUIT_BREAKER_MARK_SOURCE = "circuit-breaker";
 
+  private static final long DEFAULT_BODY_BUFFER_LIMIT = 256 * 1024;
+
   private final Map<String, ServiceRoute> routes;
   private final RetryPolicy policy;
   private final boolean preserveHost;
   private final CircuitBreakerRegistry breakers;
   private final boolean sendsTracked;
+  private final AtomicBoolean closed;
 
   private LoadBalancingInterceptor(Map<String, ServiceRoute> routes, RetryPolicy policy,
-      boolean preserveHost, CircuitBreakerRegistry breakers, boolean sendsTracked) {
+      boolean preserveHost, CircuitBreakerRegistry breakers, boolean sendsTracked,
+      AtomicBoolean closed) {
     this.routes = routes;
     this.policy = policy;
     this.preserveHost = preserveHost;
     this.breakers = breakers;
     this.sendsTracked = sendsTracked;
+    this.closed = closed;
   }
 
   /** A builder with the defaults listed on each of its setters. */
@@ -102,6 +116,9 @@ public final class LoadBalancingInterceptor implements Interceptor {
     ServiceRoute route = routes.get(chain.request().url().host());
     if (route == null) {
       return chain.proceed(chain.request());
+    }
+    if (closed.get()) {
+      throw new IOException(this + " is closed; call to '" + route.name() + "' not sent");
     }
     return new CallRouter(chain, route, policy, sendsTracked, preserveHost).proceed();
   }
@@ -119,9 +136,24 @@ public final class LoadBalancingInterceptor implements Interceptor {
     return breakers;
   }
 
+  /**
+   * Detaches this interceptor (and the copy {@link LoadBalancedOkHttp#wrap} installed) from its
+   * balancers: stops following their membership, lifts the marks its open breakers made in their
+   * health trackers, and drops its breakers from {@link #circuitBreakerRegistry()}. Later calls to
+   * its services fail with an {@link IOException}; calls in flight finish. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      for (ServiceRoute route : routes.values()) {
+        route.breakers().close();
+      }
+    }
+  }
+
   /** This interceptor, sharing its state, for a client where {@link RequestSentMarker} runs too. */
   LoadBalancingInterceptor withSendTracking() {
-    return new LoadBalancingInterceptor(routes, policy, preserveHost, breakers, true);
+    return new LoadBalancingInterceptor(routes, policy, preserveHost, breakers, true, closed);
   }
 
   @Override
@@ -139,6 +171,8 @@ public final class LoadBalancingInterceptor implements Interceptor {
     private Duration initialBackoff = Duration.ofMillis(25);
     private Duration maxBackoff = Duration.ofMillis(250);
     private Duration retryAfterCap = Duration.ofSeconds(2);
+    private Duration perTryTimeout = Duration.ZERO;
+    private long bodyBufferLimit = DEFAULT_BODY_BUFFER_LIMIT;
     private double budgetRatio = 0.2;
     private int minRetriesPerSecond = 10;
     private CircuitBreakerConfig breakerConfig = defaultBreakerConfig();
@@ -240,11 +274,33 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
     /** The longest {@code Retry-After} waited for; longer ones are cut to it. Default 2 s. */
     public Builder retryAfterCap(Duration cap) {
-      Objects.requireNonNull(cap, "cap");
-      if (cap.isNegative()) {
-        throw new IllegalArgumentException("retryAfterCap must be >= 0, was " + cap);
+      this.retryAfterCap = nonNegative("retryAfterCap", cap);
+      return this;
+    }
+
+    /**
+     * Caps each attempt's connect, read and write timeouts (OkHttp's are per operation: a read
+     * that waits longer than this fails the attempt), so that a stalled endpoint leaves time for
+     * the next within the call timeout. Zero, the default, caps nothing: the first attempt may use
+     * all the time a plain client would give it.
+     */
+    public Builder perTryTimeout(Duration timeout) {
+      this.perTryTimeout = nonNegative("perTryTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Response bodies of idempotent calls up to {@code bytes} are read into memory before the call
+     * returns, so that one cut off mid-way counts against its endpoint and is retried on another
+     * (a status the interceptor does not retry; a 2xx, say). Larger bodies, and bodies of other
+     * calls, stream to the caller; if cut off, they still count against the endpoint, and the
+     * caller's read fails. Zero turns buffering off. Default 256 KiB.
+     */
+    public Builder bodyBufferLimit(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("bodyBufferLimit must be >= 0, was " + bytes);
       }
-      this.retryAfterCap = cap;
+      this.bodyBufferLimit = bytes;
       return this;
     }
 
@@ -315,8 +371,9 @@ public final class LoadBalancingInterceptor implements Interceptor {
           new EndpointBreakers(name, registry, balancer, ticker),
           new RateLimitedLog(windowNanos, ticker))));
       RetryPolicy policy = new RetryPolicy(maxAttempts, retryableStatuses, backoffFunction(),
-          retryAfterCap.toNanos(), sleeper, ticker, clock);
-      return new LoadBalancingInterceptor(Map.copyOf(routes), policy, preserveHost, registry, false);
+          retryAfterCap.toNanos(), perTryTimeout.toNanos(), bodyBufferLimit, sleeper, ticker, clock);
+      return new LoadBalancingInterceptor(Map.copyOf(routes), policy, preserveHost, registry, false,
+          new AtomicBoolean());
     }
 
     private void requireKnown(String setting, Map<String, RequestKey> keys) {
@@ -333,6 +390,14 @@ public final class LoadBalancingInterceptor implements Interceptor {
         return retry -> 0L;
       }
       return IntervalFunction.ofExponentialRandomBackoff(initialBackoff, 2.0, 0.5, maxBackoff);
+    }
+
+    private static Duration nonNegative(String field, Duration value) {
+      Objects.requireNonNull(value, field);
+      if (value.isNegative()) {
+        throw new IllegalArgumentException(field + " must be >= 0, was " + value);
+      }
+      return value;
     }
 
     private static String canonicalHost(String name) {

@@ -12,28 +12,38 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor.Chain;
 import okhttp3.Request;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one call of one service: pick, send, record, and retry elsewhere while it is safe, allowed
- * and budgeted. One instance per call, used by the call's thread only.
+ * Runs one call of one service: pick, send, record, and retry elsewhere while it is safe, allowed,
+ * budgeted and in time. One instance per call, used by the call's thread (and, for a body still
+ * being read, by whichever thread ends it).
  *
- * <p>An attempt ends when its response headers arrive (or its exception is thrown): that is when
- * the pick is completed and the breaker records the outcome. An attempt that never put the endpoint
- * to the test (its breaker refused it, the caller canceled the call, a bug below us threw) gives
- * its pick back with {@link Pick#cancel()} and its permission back to the breaker: neither counts
- * it. Failures while reading the body happen in the caller's hands, after the interceptor
- * returned, and are not attributed.
+ * <p>An attempt's outcome is recorded once: at its response headers for a status that fails it
+ * (5xx, a retryable one), at its exception, or when its body ends — read in full here (idempotent
+ * calls with a body up to the buffer limit), or in the caller's hands (read to the end or closed
+ * early: success; cut off: failure). An attempt that never put the endpoint to the test (its
+ * breaker refused it, the caller canceled the call, a bug below us threw) gives its pick back with
+ * {@link Pick#cancel()} and its permission back to the breaker. The call timeout firing during an
+ * attempt is that endpoint's failure: it did not answer in the time the caller gave.
  */
 public final class CallRouter {
   private static final Logger log = LoggerFactory.getLogger(CallRouter.class);
+  // OkHttp starts the call timeout a little before this interceptor runs: a cancel this close to
+  // our own reckoning of the deadline is the timeout firing, not the caller.
+  private static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  // An answer kept across a wait (to return if no endpoint is left) keeps this much of its body.
+  private static final long KEPT_BODY_LIMIT = 64 * 1024;
 
   private final Chain chain;
   private final ServiceRoute route;
@@ -41,7 +51,9 @@ public final class CallRouter {
   private final boolean sendsTracked;
   private final boolean preserveHost;
   private final List<IOException> failures = new ArrayList<>();
+  private final Map<String, String> refusedByBreakers = new LinkedHashMap<>();
   private final long callStart;
+  private final long callTimeoutNanos;
 
   public CallRouter(Chain chain, ServiceRoute route, RetryPolicy policy, boolean sendsTracked,
       boolean preserveHost) {
@@ -51,6 +63,7 @@ public final class CallRouter {
     this.sendsTracked = sendsTracked;
     this.preserveHost = preserveHost;
     this.callStart = policy.ticker().read();
+    this.callTimeoutNanos = chain.call().timeout().timeoutNanos();
   }
 
   public Response proceed() throws IOException {
@@ -58,7 +71,7 @@ public final class CallRouter {
     PickContext context = route.contextFor(request);
     boolean mayResend = policy.mayResendAfterSent(request);
     route.budget().deposit();
-    Response previous = null;
+    Response previous = null; // detached: its body in memory, its connection back in the pool
     for (int attempt = 1; ; attempt++) {
       context.attempt(attempt);
       Pick pick;
@@ -72,35 +85,30 @@ public final class CallRouter {
           return previous;
         }
         if (failures.isEmpty()) {
-          throw new IOException("service '" + route.name() + "': no endpoint can take the call: "
-              + e.getMessage(), e);
+          throw noEndpoint(e);
         }
         throw lastFailure();
       }
-      if (previous != null) {
-        previous.close(); // frees the connection for the next attempt; OkHttp insists
-        previous = null;
-      }
+      previous = null;
       Endpoint endpoint = pick.endpoint();
       context.exclude(endpoint);
       Attempt marker = new Attempt();
       long start = policy.ticker().read();
       Response response;
       try {
-        response = attemptChain(attempt).proceed(routed(request, endpoint, marker));
-      } catch (IOException e) {
-        boolean canceled = chain.call().isCanceled();
-        recordFailure(pick, breaker, attempt, elapsedSince(start), e, canceled);
+        response = marker.restore(attemptChain().proceed(routed(request, endpoint, marker)));
+      } catch (IOException caught) {
+        IOException e = SentAttemptFailure.unwrap(caught);
         failures.add(e);
-        // The caller canceled (or the call timeout fired): nobody wants another attempt.
-        if (canceled) {
+        // The caller canceled, or the call timeout fired: nobody wants another attempt.
+        if (endFailed(pick, breaker, attempt, elapsedSince(start), e)) {
           throw lastFailure();
         }
         // The request may have reached the server, and sending it twice could do harm.
         if (!mayResend && mayHaveBeenSent(marker, e)) {
           throw lastFailure();
         }
-        if (!mayRetry(attempt, context, null)) {
+        if (!waitForRetry(attempt, context, null)) {
           throw lastFailure();
         }
         continue;
@@ -111,35 +119,90 @@ public final class CallRouter {
         throw e;
       }
       boolean retryable = policy.isRetryableStatus(response);
-      HttpStatusFailure status = response.code() >= 500 || retryable
-          ? new HttpStatusFailure(response.code(), endpoint.id(), attempt) : null;
-      recordResponse(pick, breaker, attempt, elapsedSince(start), response.code(), status);
-      // A status that another endpoint would not change.
-      if (!retryable) {
-        return response;
+      if (!retryable && response.code() < 500) {
+        if (!mayResend || policy.bodyBufferLimit() == 0) {
+          return watchBody(response, pick, breaker, attempt, start);
+        }
+        // Idempotent: read a small body here, so that one cut off mid-way goes to another endpoint.
+        IOException truncated = bufferBody(response);
+        if (truncated == null) {
+          return response.body().source().buffer().size() > policy.bodyBufferLimit()
+              ? watchBody(response, pick, breaker, attempt, start)
+              : recordSuccess(response, pick, breaker, attempt, elapsedSince(start));
+        }
+        response.close();
+        failures.add(truncated);
+        if (endFailed(pick, breaker, attempt, elapsedSince(start), truncated)) {
+          throw lastFailure();
+        }
+        if (!waitForRetry(attempt, context, null)) {
+          throw lastFailure();
+        }
+        continue;
       }
-      // The server saw the request; only an idempotent one may go again.
-      if (!mayResend) {
+      HttpStatusFailure status = new HttpStatusFailure(response.code(), endpoint.id(), attempt);
+      recordStatus(pick, breaker, attempt, elapsedSince(start), response.code(), status);
+      // A status that another endpoint would not change; or the server saw a request that may
+      // only go once.
+      if (!retryable || !mayResend) {
         return response;
       }
       failures.add(status);
-      try {
-        if (!mayRetry(attempt, context, response)) {
-          return response;
-        }
-      } catch (IOException interrupted) {
-        response.close();
-        failures.add(interrupted);
-        throw lastFailure();
+      long delay = retryDelay(attempt, context, response);
+      if (delay < 0) {
+        return response;
       }
-      previous = response; // closed once the next endpoint is known, returned if there is none
+      // Waiting must not hold the connection; the answer stays, in memory, in case none is left.
+      previous = detach(response);
+      waitOut(delay);
     }
   }
 
-  private void recordFailure(Pick pick, CircuitBreaker breaker, int attempt, long elapsed,
-      IOException e, boolean canceled) {
-    if (canceled) {
-      // The caller gave up (or its call timeout fired): that says nothing about the endpoint.
+  /**
+   * Reads up to one byte past the buffer limit into the body's buffer; the body stays readable
+   * from the start. Returns the failure that cut it off, or null.
+   */
+  private IOException bufferBody(Response response) {
+    try {
+      response.body().source().request(policy.bodyBufferLimit() + 1);
+      return null;
+    } catch (IOException e) {
+      return e;
+    }
+  }
+
+  private Response recordSuccess(Response response, Pick pick, CircuitBreaker breaker, int attempt,
+      long elapsed) {
+    breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+    pick.complete(true, elapsed);
+    if (log.isDebugEnabled()) {
+      log.debug("service '{}' attempt {} to {}: HTTP {} in {} µs",
+          route.name(), attempt, pick.endpoint().id(), response.code(), elapsed / 1000);
+    }
+    return response;
+  }
+
+  /** {@code response}, whose attempt ends when its body does (latency: until the headers). */
+  private Response watchBody(Response response, Pick pick, CircuitBreaker breaker, int attempt,
+      long start) {
+    long headersElapsed = elapsedSince(start);
+    return BodyOutcome.watch(response, failure -> {
+      if (failure == null) {
+        recordSuccess(response, pick, breaker, attempt, headersElapsed);
+      } else {
+        endFailed(pick, breaker, attempt, elapsedSince(start), failure);
+      }
+    });
+  }
+
+  /**
+   * Ends a failed attempt: the endpoint's failure, unless the caller canceled the call (then it
+   * counts neither way). Returns whether the call is over (canceled, or its timeout fired).
+   */
+  private boolean endFailed(Pick pick, CircuitBreaker breaker, int attempt, long elapsed,
+      IOException e) {
+    boolean canceled = chain.call().isCanceled();
+    if (canceled && !deadlineReached()) {
       breaker.releasePermission();
       pick.cancel();
     } else {
@@ -150,10 +213,11 @@ public final class CallRouter {
       log.debug("service '{}' attempt {} to {} failed after {} µs: {}",
           route.name(), attempt, pick.endpoint().id(), elapsed / 1000, e.toString());
     }
+    return canceled;
   }
 
   /** A 5xx counts against the endpoint; any other status, 429 included, is the endpoint working. */
-  private void recordResponse(Pick pick, CircuitBreaker breaker, int attempt, long elapsed,
+  private void recordStatus(Pick pick, CircuitBreaker breaker, int attempt, long elapsed,
       int code, HttpStatusFailure status) {
     boolean serverError = code >= 500;
     if (serverError) {
@@ -168,18 +232,36 @@ public final class CallRouter {
     }
   }
 
+  /** Whether attempt {@code attempt + 1} may go; waits its delay first when it returns true. */
+  private boolean waitForRetry(int attempt, PickContext context, Response response)
+      throws IOException {
+    long delay = retryDelay(attempt, context, response);
+    if (delay < 0) {
+      return false;
+    }
+    waitOut(delay);
+    return true;
+  }
+
   /**
-   * Whether attempt {@code attempt + 1} may go, after waiting its backoff: attempts, an untried
-   * endpoint and budget remain. Sleeps when it returns true.
+   * The wait before attempt {@code attempt + 1}, or -1 if it may not go: attempts, an untried
+   * endpoint, budget and time remain. Takes the retry from the budget when it returns a wait.
    */
-  private boolean mayRetry(int attempt, PickContext context, Response response) throws IOException {
+  private long retryDelay(int attempt, PickContext context, Response response) {
     // The caller's patience, in attempts, is spent.
     if (attempt >= policy.maxAttempts()) {
-      return false;
+      return -1;
     }
     // Every eligible endpoint was tried: waiting and spending budget would buy nothing.
     if (!hasUntried(context)) {
-      return false;
+      return -1;
+    }
+    // A dispatcher thread that waits holds one of the client's request slots doing nothing; the
+    // retry goes to another endpoint anyway.
+    long delay = DispatcherThreads.isCurrentThread() ? 0 : policy.delayNanos(attempt, response);
+    // A wait that cannot end before the deadline would turn the last answer into a timeout.
+    if (callTimeoutNanos > 0 && delay >= remainingNanos()) {
+      return -1;
     }
     // The service is already receiving as many retries as it is allowed; more would pile on.
     if (!route.budget().tryWithdraw()) {
@@ -187,13 +269,32 @@ public final class CallRouter {
         log.warn("service '{}': retry budget exhausted, failures go back to callers without retry "
             + "(logged at most every 10 s)", route.name());
       }
-      return false;
+      return -1;
     }
-    long delay = policy.delayNanos(attempt, response);
+    return delay;
+  }
+
+  private void waitOut(long delay) throws IOException {
     if (delay > 0) {
-      policy.sleeper().sleep(delay);
+      policy.sleeper().sleep(delay, chain.call());
     }
-    return true;
+    if (chain.call().isCanceled()) {
+      IOException canceled = new IOException("Canceled");
+      failures.add(canceled);
+      throw lastFailure();
+    }
+  }
+
+  /** {@code response} with its body (up to a bound) in memory and its connection released. */
+  private static Response detach(Response response) {
+    ResponseBody kept;
+    try {
+      kept = response.peekBody(KEPT_BODY_LIMIT);
+    } catch (IOException e) {
+      kept = ResponseBody.create(new byte[0], response.body().contentType());
+    }
+    response.close();
+    return response.newBuilder().body(kept).build();
   }
 
   /** Whether an eligible endpoint remains that this call has not tried. O(n); retries only. */
@@ -211,15 +312,28 @@ public final class CallRouter {
   private Pick pickPermitted(PickContext context) {
     while (true) {
       Pick pick = route.balancer().pick(context);
-      if (route.breakers().of(pick.endpoint()).tryAcquirePermission()) {
+      CircuitBreaker breaker = route.breakers().of(pick.endpoint());
+      if (breaker.tryAcquirePermission()) {
         return pick;
       }
       // Open, or half-open with its probe calls taken: the endpoint was never tried.
       pick.cancel();
       context.exclude(pick.endpoint());
+      refusedByBreakers.put(pick.endpoint().id(), breaker.getState().name());
       log.debug("service '{}': breaker of {} denied the attempt, picking another",
           route.name(), pick.endpoint().id());
     }
+  }
+
+  /** Why no endpoint could take the call, naming the breakers that kept endpoints out. */
+  private IOException noEndpoint(NoEndpointAvailableException e) {
+    Map<String, String> breakers = new LinkedHashMap<>(refusedByBreakers);
+    route.breakers().openBreakers().forEach((id, state) -> breakers.putIfAbsent(id, state.name()));
+    StringBuilder message = new StringBuilder("service '").append(route.name())
+        .append("': no endpoint can take the call: ");
+    breakers.forEach((id, state) ->
+        message.append("circuit breaker of ").append(id).append(" is ").append(state).append("; "));
+    return new IOException(message.append(e.getMessage()).toString(), e);
   }
 
   private boolean mayHaveBeenSent(Attempt marker, IOException e) {
@@ -250,26 +364,34 @@ public final class CallRouter {
   }
 
   /**
-   * With a call timeout, each attempt gets at most an even share of the time left, so that a hung
-   * first attempt leaves room for the others; the client's own connect/read timeouts still apply
-   * when shorter. Without one, the client's timeouts apply to each attempt as they are.
+   * Each attempt runs with the client's own timeouts, the call timeout bounding them all; a
+   * per-try timeout, when set, caps its connect, read and write timeouts.
    */
-  private Chain attemptChain(int attempt) {
-    long callTimeoutNanos = chain.call().timeout().timeoutNanos();
-    if (callTimeoutNanos == 0) {
+  private Chain attemptChain() {
+    long perTry = policy.perTryTimeoutNanos();
+    if (perTry == 0) {
       return chain;
     }
-    long left = Math.max(0, callTimeoutNanos - elapsedSince(callStart));
-    int share = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
-        TimeUnit.NANOSECONDS.toMillis(left / (policy.maxAttempts() - attempt + 1))));
+    int cap = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(perTry)));
     Chain limited = chain;
-    if (chain.connectTimeoutMillis() == 0 || share < chain.connectTimeoutMillis()) {
-      limited = limited.withConnectTimeout(share, TimeUnit.MILLISECONDS);
+    if (chain.connectTimeoutMillis() == 0 || cap < chain.connectTimeoutMillis()) {
+      limited = limited.withConnectTimeout(cap, TimeUnit.MILLISECONDS);
     }
-    if (chain.readTimeoutMillis() == 0 || share < chain.readTimeoutMillis()) {
-      limited = limited.withReadTimeout(share, TimeUnit.MILLISECONDS);
+    if (chain.readTimeoutMillis() == 0 || cap < chain.readTimeoutMillis()) {
+      limited = limited.withReadTimeout(cap, TimeUnit.MILLISECONDS);
+    }
+    if (chain.writeTimeoutMillis() == 0 || cap < chain.writeTimeoutMillis()) {
+      limited = limited.withWriteTimeout(cap, TimeUnit.MILLISECONDS);
     }
     return limited;
+  }
+
+  private long remainingNanos() {
+    return callTimeoutNanos - elapsedSince(callStart);
+  }
+
+  private boolean deadlineReached() {
+    return callTimeoutNanos > 0 && remainingNanos() <= DEADLINE_SLACK_NANOS;
   }
 
   /** The latest failure, carrying every earlier attempt's failure as suppressed, in order. */

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,8 @@ public final class EndpointBreakers {
   private final HealthTracker health;
   private final RateLimitedLog openWarnings;
   private final Map<String, Guard> byEndpointId = new ConcurrentHashMap<>();
+  private final AutoCloseable membership;
+  private volatile boolean closed;
   // Serializes a transition's check-and-mark with dropping the breaker, so that a dropped breaker
   // never marks its endpoint afterwards. Transitions and membership changes are rare.
   private final Object transitionLock = new Object();
@@ -54,7 +57,52 @@ public final class EndpointBreakers {
     this.registry = registry;
     this.health = balancer.healthTracker();
     this.openWarnings = new RateLimitedLog(WARN_INTERVAL_NANOS, ticker);
-    balancer.subscribeMembership(this::retainMembers);
+    this.membership = balancer.subscribeMembership(this::retainMembers);
+  }
+
+  /**
+   * The breakers that let no call through now (open or forced open), as endpoint id to state,
+   * sorted by id: for error messages.
+   */
+  public Map<String, State> openBreakers() {
+    Map<String, State> open = new TreeMap<>();
+    for (Guard guard : byEndpointId.values()) {
+      State state = guard.breaker().getState();
+      if (state == State.OPEN || state == State.FORCED_OPEN) {
+        open.put(guard.endpoint().id(), state);
+      }
+    }
+    return open;
+  }
+
+  /**
+   * Stops following the balancer's membership and the breakers' transitions, lifts the marks the
+   * breakers made (nobody would lift them afterwards) and drops every breaker from the registry.
+   * Idempotent.
+   */
+  public void close() {
+    synchronized (transitionLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    try {
+      membership.close();
+    } catch (Exception e) {
+      log.warn("service '{}': unsubscribing the circuit breakers from membership failed", service, e);
+    }
+    for (Guard guard : byEndpointId.values()) {
+      drop(guard, "load-balancing interceptor closed");
+    }
+  }
+
+  private void drop(Guard guard, String reason) {
+    synchronized (transitionLock) {
+      byEndpointId.remove(guard.endpoint().id(), guard);
+      registry.remove(guard.breaker().getName());
+      health.markAvailable(guard.endpoint(), MARK_SOURCE, reason);
+    }
   }
 
   /**
@@ -72,11 +120,7 @@ public final class EndpointBreakers {
       if (ids.contains(endpoint.id())) {
         continue;
       }
-      synchronized (transitionLock) {
-        byEndpointId.remove(endpoint.id(), guard);
-        registry.remove(guard.breaker().getName());
-        health.markAvailable(endpoint, MARK_SOURCE, "endpoint left the server list");
-      }
+      drop(guard, "endpoint left the server list");
       log.debug("service '{}': dropped the circuit breaker of {}, which left", service, endpoint.id());
     }
   }
@@ -106,8 +150,8 @@ public final class EndpointBreakers {
   private void onTransition(Guard guard, State to) {
     Endpoint endpoint = guard.endpoint();
     synchronized (transitionLock) {
-      if (byEndpointId.get(endpoint.id()) != guard) {
-        return; // dropped with its endpoint: a late outcome must not mark a non-member
+      if (closed || byEndpointId.get(endpoint.id()) != guard) {
+        return; // dropped with its endpoint or closed: a late outcome must not mark it
       }
       if (to == State.OPEN || to == State.FORCED_OPEN) {
         health.markUnavailable(endpoint, MARK_SOURCE, "circuit breaker open");
