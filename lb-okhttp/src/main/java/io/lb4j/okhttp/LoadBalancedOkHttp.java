@@ -46,12 +46,28 @@ public final class LoadBalancedOkHttp {
   public static OkHttpClient wrap(OkHttpClient client, LoadBalancingInterceptor interceptor) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(interceptor, "interceptor");
-    OkHttpClient.Builder builder = client.newBuilder()
-        .addInterceptor(interceptor.withSendTracking())
-        .dispatcher(DispatcherThreads.dispatcherLike(client.dispatcher()));
+    return markedFirst(client.newBuilder()
+        .addInterceptor(interceptor.forWrappedClient(attemptClient(client)))
+        .dispatcher(DispatcherThreads.dispatcherLike(client.dispatcher())))
+        .build();
+  }
+
+  /**
+   * The client that runs hedged attempts as calls of their own: the original's settings, threads
+   * and network interceptors, none of its application interceptors (they ran once for the call),
+   * and no dispatcher cap (the hedging policy bounds attempts per call).
+   */
+  private static OkHttpClient attemptClient(OkHttpClient client) {
+    OkHttpClient.Builder builder = markedFirst(client.newBuilder()
+        .dispatcher(DispatcherThreads.unlimitedLike(client.dispatcher())));
+    builder.interceptors().clear();
+    return builder.build();
+  }
+
+  private static OkHttpClient.Builder markedFirst(OkHttpClient.Builder builder) {
     // First, so that it sees every failure of what runs below it, the user's network interceptors
     // included, and is the last to touch a response on its way up.
     builder.networkInterceptors().add(0, RequestSentMarker.INSTANCE);
-    return builder.build();
+    return builder;
   }
 }

@@ -7,7 +7,9 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.okhttp.internal.CallRouter;
 import io.lb4j.okhttp.internal.EndpointBreakers;
+import io.lb4j.okhttp.internal.HedgedCall;
 import io.lb4j.okhttp.internal.RateLimitedLog;
+import io.lb4j.okhttp.internal.RecentLatencies;
 import io.lb4j.okhttp.internal.RetryBudget;
 import io.lb4j.okhttp.internal.RetryPolicy;
 import io.lb4j.okhttp.internal.ServiceRoute;
@@ -21,11 +23,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
 import okhttp3.Response;
 
 /**
@@ -92,18 +94,21 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
   private final RetryPolicy policy;
   private final boolean preserveHost;
   private final CircuitBreakerRegistry breakers;
-  private final boolean sendsTracked;
+  private final HedgingPolicy hedging;
   private final AtomicBoolean closed;
+  // The client that runs hedged attempts as calls of their own; null unless wrap() installed us.
+  private final OkHttpClient attemptClient;
 
   private LoadBalancingInterceptor(Map<String, ServiceRoute> routes, RetryPolicy policy,
-      boolean preserveHost, CircuitBreakerRegistry breakers, boolean sendsTracked,
-      AtomicBoolean closed) {
+      boolean preserveHost, CircuitBreakerRegistry breakers, HedgingPolicy hedging,
+      AtomicBoolean closed, OkHttpClient attemptClient) {
     this.routes = routes;
     this.policy = policy;
     this.preserveHost = preserveHost;
     this.breakers = breakers;
-    this.sendsTracked = sendsTracked;
+    this.hedging = hedging;
     this.closed = closed;
+    this.attemptClient = attemptClient;
   }
 
   /** A builder with the defaults listed on each of its setters. */
@@ -119,6 +124,10 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
     }
     if (closed.get()) {
       throw new IOException(this + " is closed; call to '" + route.name() + "' not sent");
+    }
+    boolean sendsTracked = attemptClient != null;
+    if (hedging != null && sendsTracked && policy.mayResendAfterSent(chain.request())) {
+      return new HedgedCall(chain, route, policy, hedging, attemptClient, preserveHost).proceed();
     }
     return new CallRouter(chain, route, policy, sendsTracked, preserveHost).proceed();
   }
@@ -151,9 +160,13 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
     }
   }
 
-  /** This interceptor, sharing its state, for a client where {@link RequestSentMarker} runs too. */
-  LoadBalancingInterceptor withSendTracking() {
-    return new LoadBalancingInterceptor(routes, policy, preserveHost, breakers, true, closed);
+  /**
+   * This interceptor, sharing its state, for a client where {@link RequestSentMarker} runs too;
+   * hedged attempts run as calls of {@code attemptClient}.
+   */
+  LoadBalancingInterceptor forWrappedClient(OkHttpClient attemptClient) {
+    return new LoadBalancingInterceptor(routes, policy, preserveHost, breakers, hedging, closed,
+        attemptClient);
   }
 
   @Override
@@ -173,6 +186,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
     private Duration retryAfterCap = Duration.ofSeconds(2);
     private Duration perTryTimeout = Duration.ZERO;
     private long bodyBufferLimit = DEFAULT_BODY_BUFFER_LIMIT;
+    private HedgingPolicy hedging;
     private double budgetRatio = 0.2;
     private int minRetriesPerSecond = 10;
     private CircuitBreakerConfig breakerConfig = defaultBreakerConfig();
@@ -239,15 +253,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
      * HTTP statuses retried on another endpoint (idempotent requests only). Default 502, 503, 504.
      */
     public Builder retryableStatuses(int... codes) {
-      Objects.requireNonNull(codes, "codes");
-      Set<Integer> set = new TreeSet<>();
-      for (int code : codes) {
-        if (code < 100 || code > 599) {
-          throw new IllegalArgumentException("retryable status must be in [100, 599], was " + code);
-        }
-        set.add(code);
-      }
-      this.retryableStatuses = Set.copyOf(set);
+      this.retryableStatuses = StatusCodes.of("retryable status", codes);
       return this;
     }
 
@@ -301,6 +307,17 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
         throw new IllegalArgumentException("bodyBufferLimit must be >= 0, was " + bytes);
       }
       this.bodyBufferLimit = bytes;
+      return this;
+    }
+
+    /**
+     * Hedges idempotent calls as {@code policy} says (see {@link HedgingPolicy}); a hedged call's
+     * attempts are its hedges, so {@link #maxAttempts} and the backoff do not apply to it. Needs
+     * the interceptor installed by {@link LoadBalancedOkHttp#wrap}, which gives it a client to
+     * run the parallel attempts; added by hand, it does not hedge. Default: no hedging.
+     */
+    public Builder hedging(HedgingPolicy policy) {
+      this.hedging = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
@@ -369,11 +386,12 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
           hashKeys.get(name), sessionKeys.get(name),
           new RetryBudget(budgetRatio, minRetriesPerSecond, windowNanos, ticker),
           new EndpointBreakers(name, registry, balancer, ticker),
+          new RecentLatencies(hedging == null || !hedging.isAdaptive() ? 95 : hedging.percentile()),
           new RateLimitedLog(windowNanos, ticker))));
       RetryPolicy policy = new RetryPolicy(maxAttempts, retryableStatuses, backoffFunction(),
           retryAfterCap.toNanos(), perTryTimeout.toNanos(), bodyBufferLimit, sleeper, ticker, clock);
-      return new LoadBalancingInterceptor(Map.copyOf(routes), policy, preserveHost, registry, false,
-          new AtomicBoolean());
+      return new LoadBalancingInterceptor(Map.copyOf(routes), policy, preserveHost, registry,
+          hedging, new AtomicBoolean(), null);
     }
 
     private void requireKnown(String setting, Map<String, RequestKey> keys) {

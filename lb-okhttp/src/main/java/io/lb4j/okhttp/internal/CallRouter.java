@@ -1,7 +1,5 @@
 package io.lb4j.okhttp.internal;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.lb4j.core.Candidates;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.NoEndpointAvailableException;
 import io.lb4j.core.Pick;
@@ -12,11 +10,8 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import okhttp3.HttpUrl;
 import okhttp3.Interceptor.Chain;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -47,11 +42,10 @@ public final class CallRouter {
 
   private final Chain chain;
   private final ServiceRoute route;
+  private final AttemptRouting routing;
   private final RetryPolicy policy;
   private final boolean sendsTracked;
-  private final boolean preserveHost;
   private final List<IOException> failures = new ArrayList<>();
-  private final Map<String, String> refusedByBreakers = new LinkedHashMap<>();
   private final long callStart;
   private final long callTimeoutNanos;
 
@@ -59,9 +53,9 @@ public final class CallRouter {
       boolean preserveHost) {
     this.chain = chain;
     this.route = route;
+    this.routing = new AttemptRouting(route, preserveHost);
     this.policy = policy;
     this.sendsTracked = sendsTracked;
-    this.preserveHost = preserveHost;
     this.callStart = policy.ticker().read();
     this.callTimeoutNanos = chain.call().timeout().timeoutNanos();
   }
@@ -75,17 +69,15 @@ public final class CallRouter {
     for (int attempt = 1; ; attempt++) {
       context.attempt(attempt);
       Pick pick;
-      CircuitBreaker breaker;
       try {
-        pick = pickPermitted(context);
-        breaker = route.breakers().of(pick.endpoint());
+        pick = routing.pickPermitted(context);
       } catch (NoEndpointAvailableException e) {
         // Nothing left to try: the last failure is the call's answer.
         if (previous != null) {
           return previous;
         }
         if (failures.isEmpty()) {
-          throw noEndpoint(e);
+          throw routing.noEndpoint(e);
         }
         throw lastFailure();
       }
@@ -96,12 +88,12 @@ public final class CallRouter {
       long start = policy.ticker().read();
       Response response;
       try {
-        response = marker.restore(attemptChain().proceed(routed(request, endpoint, marker)));
+        response = marker.restore(attemptChain().proceed(routing.routed(request, endpoint, marker)));
       } catch (IOException caught) {
         IOException e = SentAttemptFailure.unwrap(caught);
         failures.add(e);
         // The caller canceled, or the call timeout fired: nobody wants another attempt.
-        if (endFailed(pick, breaker, attempt, elapsedSince(start), e)) {
+        if (endFailed(pick, attempt, elapsedSince(start), e)) {
           throw lastFailure();
         }
         // The request may have reached the server, and sending it twice could do harm.
@@ -114,25 +106,24 @@ public final class CallRouter {
         continue;
       } catch (RuntimeException | Error e) {
         // A bug or a misuse below us says nothing about the endpoint, and deserves no retry.
-        breaker.releasePermission();
-        pick.cancel();
+        routing.giveBack(pick);
         throw e;
       }
       boolean retryable = policy.isRetryableStatus(response);
       if (!retryable && response.code() < 500) {
         if (!mayResend || policy.bodyBufferLimit() == 0) {
-          return watchBody(response, pick, breaker, attempt, start);
+          return watchBody(response, pick, attempt, start);
         }
         // Idempotent: read a small body here, so that one cut off mid-way goes to another endpoint.
         IOException truncated = bufferBody(response);
         if (truncated == null) {
           return response.body().source().buffer().size() > policy.bodyBufferLimit()
-              ? watchBody(response, pick, breaker, attempt, start)
-              : recordSuccess(response, pick, breaker, attempt, elapsedSince(start));
+              ? watchBody(response, pick, attempt, start)
+              : recordAnswer(response, pick, attempt, elapsedSince(start));
         }
         response.close();
         failures.add(truncated);
-        if (endFailed(pick, breaker, attempt, elapsedSince(start), truncated)) {
+        if (endFailed(pick, attempt, elapsedSince(start), truncated)) {
           throw lastFailure();
         }
         if (!waitForRetry(attempt, context, null)) {
@@ -140,14 +131,13 @@ public final class CallRouter {
         }
         continue;
       }
-      HttpStatusFailure status = new HttpStatusFailure(response.code(), endpoint.id(), attempt);
-      recordStatus(pick, breaker, attempt, elapsedSince(start), response.code(), status);
+      recordAnswer(response, pick, attempt, elapsedSince(start));
       // A status that another endpoint would not change; or the server saw a request that may
       // only go once.
       if (!retryable || !mayResend) {
         return response;
       }
-      failures.add(status);
+      failures.add(new HttpStatusFailure(response.code(), endpoint.id(), attempt));
       long delay = retryDelay(attempt, context, response);
       if (delay < 0) {
         return response;
@@ -171,65 +161,29 @@ public final class CallRouter {
     }
   }
 
-  private Response recordSuccess(Response response, Pick pick, CircuitBreaker breaker, int attempt,
-      long elapsed) {
-    breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-    pick.complete(true, elapsed);
-    if (log.isDebugEnabled()) {
-      log.debug("service '{}' attempt {} to {}: HTTP {} in {} µs",
-          route.name(), attempt, pick.endpoint().id(), response.code(), elapsed / 1000);
-    }
+  private Response recordAnswer(Response response, Pick pick, int attempt, long elapsed) {
+    routing.recordStatus(pick, attempt, elapsed, response.code());
     return response;
   }
 
   /** {@code response}, whose attempt ends when its body does (latency: until the headers). */
-  private Response watchBody(Response response, Pick pick, CircuitBreaker breaker, int attempt,
-      long start) {
-    long headersElapsed = elapsedSince(start);
-    return BodyOutcome.watch(response, failure -> {
-      if (failure == null) {
-        recordSuccess(response, pick, breaker, attempt, headersElapsed);
-      } else {
-        endFailed(pick, breaker, attempt, elapsedSince(start), failure);
-      }
-    });
+  private Response watchBody(Response response, Pick pick, int attempt, long start) {
+    return routing.recordOnBodyEnd(response, pick, attempt, elapsedSince(start),
+        () -> elapsedSince(start), () -> chain.call().isCanceled() && !deadlineReached());
   }
 
   /**
    * Ends a failed attempt: the endpoint's failure, unless the caller canceled the call (then it
    * counts neither way). Returns whether the call is over (canceled, or its timeout fired).
    */
-  private boolean endFailed(Pick pick, CircuitBreaker breaker, int attempt, long elapsed,
-      IOException e) {
+  private boolean endFailed(Pick pick, int attempt, long elapsed, IOException e) {
     boolean canceled = chain.call().isCanceled();
     if (canceled && !deadlineReached()) {
-      breaker.releasePermission();
-      pick.cancel();
+      routing.giveBack(pick);
     } else {
-      breaker.onError(elapsed, TimeUnit.NANOSECONDS, e);
-      pick.complete(false, elapsed);
-    }
-    if (log.isDebugEnabled()) {
-      log.debug("service '{}' attempt {} to {} failed after {} µs: {}",
-          route.name(), attempt, pick.endpoint().id(), elapsed / 1000, e.toString());
+      routing.recordFailure(pick, attempt, elapsed, e);
     }
     return canceled;
-  }
-
-  /** A 5xx counts against the endpoint; any other status, 429 included, is the endpoint working. */
-  private void recordStatus(Pick pick, CircuitBreaker breaker, int attempt, long elapsed,
-      int code, HttpStatusFailure status) {
-    boolean serverError = code >= 500;
-    if (serverError) {
-      breaker.onError(elapsed, TimeUnit.NANOSECONDS, status);
-    } else {
-      breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-    }
-    pick.complete(!serverError, elapsed);
-    if (log.isDebugEnabled()) {
-      log.debug("service '{}' attempt {} to {}: HTTP {} in {} µs",
-          route.name(), attempt, pick.endpoint().id(), code, elapsed / 1000);
-    }
   }
 
   /** Whether attempt {@code attempt + 1} may go; waits its delay first when it returns true. */
@@ -253,7 +207,7 @@ public final class CallRouter {
       return -1;
     }
     // Every eligible endpoint was tried: waiting and spending budget would buy nothing.
-    if (!hasUntried(context)) {
+    if (!routing.hasUntried(context)) {
       return -1;
     }
     // A dispatcher thread that waits holds one of the client's request slots doing nothing; the
@@ -265,10 +219,7 @@ public final class CallRouter {
     }
     // The service is already receiving as many retries as it is allowed; more would pile on.
     if (!route.budget().tryWithdraw()) {
-      if (route.budgetWarnings().tryAcquire()) {
-        log.warn("service '{}': retry budget exhausted, failures go back to callers without retry "
-            + "(logged at most every 10 s)", route.name());
-      }
+      route.warnBudgetExhausted(log);
       return -1;
     }
     return delay;
@@ -297,45 +248,6 @@ public final class CallRouter {
     return response.newBuilder().body(kept).build();
   }
 
-  /** Whether an eligible endpoint remains that this call has not tried. O(n); retries only. */
-  private boolean hasUntried(PickContext context) {
-    Candidates candidates = route.balancer().selector().candidates();
-    for (int i = 0; i < candidates.size(); i++) {
-      if (!context.isExcluded(candidates.endpoint(i))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Picks an endpoint whose breaker lets the attempt through; skipped ones cost no attempt. */
-  private Pick pickPermitted(PickContext context) {
-    while (true) {
-      Pick pick = route.balancer().pick(context);
-      CircuitBreaker breaker = route.breakers().of(pick.endpoint());
-      if (breaker.tryAcquirePermission()) {
-        return pick;
-      }
-      // Open, or half-open with its probe calls taken: the endpoint was never tried.
-      pick.cancel();
-      context.exclude(pick.endpoint());
-      refusedByBreakers.put(pick.endpoint().id(), breaker.getState().name());
-      log.debug("service '{}': breaker of {} denied the attempt, picking another",
-          route.name(), pick.endpoint().id());
-    }
-  }
-
-  /** Why no endpoint could take the call, naming the breakers that kept endpoints out. */
-  private IOException noEndpoint(NoEndpointAvailableException e) {
-    Map<String, String> breakers = new LinkedHashMap<>(refusedByBreakers);
-    route.breakers().openBreakers().forEach((id, state) -> breakers.putIfAbsent(id, state.name()));
-    StringBuilder message = new StringBuilder("service '").append(route.name())
-        .append("': no endpoint can take the call: ");
-    breakers.forEach((id, state) ->
-        message.append("circuit breaker of ").append(id).append(" is ").append(state).append("; "));
-    return new IOException(message.append(e.getMessage()).toString(), e);
-  }
-
   private boolean mayHaveBeenSent(Attempt marker, IOException e) {
     if (marker.reachedNetwork()) {
       return true;
@@ -346,21 +258,6 @@ public final class CallRouter {
     return !(e instanceof ConnectException
         || e instanceof NoRouteToHostException
         || e instanceof UnknownHostException);
-  }
-
-  private Request routed(Request request, Endpoint endpoint, Attempt marker) {
-    HttpUrl logical = request.url();
-    HttpUrl url = logical.newBuilder().host(endpoint.host()).port(endpoint.port()).build();
-    Request.Builder builder = request.newBuilder().url(url).tag(Attempt.class, marker);
-    if (preserveHost && request.header("Host") == null) {
-      builder.header("Host", hostHeader(logical));
-    }
-    return builder.build();
-  }
-
-  private static String hostHeader(HttpUrl url) {
-    String host = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host();
-    return url.port() == HttpUrl.defaultPort(url.scheme()) ? host : host + ":" + url.port();
   }
 
   /**
@@ -394,13 +291,8 @@ public final class CallRouter {
     return callTimeoutNanos > 0 && remainingNanos() <= DEADLINE_SLACK_NANOS;
   }
 
-  /** The latest failure, carrying every earlier attempt's failure as suppressed, in order. */
   private IOException lastFailure() {
-    IOException last = failures.get(failures.size() - 1);
-    for (int i = 0; i < failures.size() - 1; i++) {
-      last.addSuppressed(failures.get(i));
-    }
-    return last;
+    return AttemptRouting.lastFailure(failures);
   }
 
   private long elapsedSince(long start) {

@@ -34,6 +34,15 @@ public final class DispatcherThreads extends AbstractExecutorService {
     return dispatcher;
   }
 
+  /** A dispatcher on {@code original}'s threads with no cap on calls: for hedged attempts. */
+  public static Dispatcher unlimitedLike(Dispatcher original) {
+    Objects.requireNonNull(original, "original");
+    Dispatcher dispatcher = new Dispatcher(original.executorService());
+    dispatcher.setMaxRequests(Integer.MAX_VALUE);
+    dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
+    return dispatcher;
+  }
+
   /** Whether the current thread is running an enqueued call of a wrapped client. */
   public static boolean isCurrentThread() {
     return RUNNING_CALL.get() != null;
