@@ -27,7 +27,9 @@ import okhttp3.OkHttpClient;
  * whose per-host cap ({@code maxRequestsPerHost}) is lifted to {@code maxRequests}. OkHttp counts
  * {@code enqueue()}d calls per host of the URL, which for a balanced call is the logical host of a
  * whole fleet: without this, a service took 5 asynchronous calls at a time, where
- * {@code execute()} from many threads is not limited. The original client is not modified.
+ * {@code execute()} from many threads is not limited. Hedged attempts run as calls of a sibling
+ * client (same pool, threads, settings and network interceptors; no application interceptors, no
+ * dispatcher cap). The original client is not modified.
  *
  * <p>Stateless and thread-safe; the returned client is as thread-safe as any {@link OkHttpClient}.
  * Null arguments fail with {@link NullPointerException}; an invalid service map fails as

@@ -66,6 +66,9 @@ import okhttp3.Response;
  * as suppressed. When no endpoint is left, the call fails with an {@link IOException} naming the
  * open circuit breakers, whose cause is lb-core's {@link io.lb4j.core.NoEndpointAvailableException}.
  *
+ * <p>With {@link Builder#hedging} set, idempotent calls through a {@link LoadBalancedOkHttp#wrap
+ * wrapped} client are hedged instead: see {@link HedgingPolicy}.
+ *
  * <p>Timeouts: each attempt runs with the client's own connect, read and write timeouts, capped by
  * {@link Builder#perTryTimeout} when set; OkHttp's call timeout bounds the whole call, retries and
  * waits included. The call timeout firing during an attempt counts as that endpoint's failure;

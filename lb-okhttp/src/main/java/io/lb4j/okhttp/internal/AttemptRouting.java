@@ -17,6 +17,7 @@ import java.util.function.LongSupplier;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 final class AttemptRouting {
   private static final Logger log = LoggerFactory.getLogger(AttemptRouting.class);
+
+  // An answer kept while other attempts run (to return if none does better) keeps this much body.
+  private static final long KEPT_BODY_LIMIT = 64 * 1024;
 
   private final ServiceRoute route;
   private final boolean preserveHost;
@@ -141,6 +145,21 @@ final class AttemptRouting {
         recordFailure(pick, attempt, elapsed.getAsLong(), failure);
       }
     });
+  }
+
+  /**
+   * {@code response} with its body (up to {@value #KEPT_BODY_LIMIT} bytes) in memory and its
+   * stream closed, so that keeping it while other attempts run holds no exchange open.
+   */
+  static Response detach(Response response) {
+    ResponseBody kept;
+    try {
+      kept = response.peekBody(KEPT_BODY_LIMIT);
+    } catch (IOException e) {
+      kept = ResponseBody.create(new byte[0], response.body().contentType());
+    }
+    response.close();
+    return response.newBuilder().body(kept).build();
   }
 
   /** The latest of {@code failures}, carrying every earlier one as suppressed, in order. */

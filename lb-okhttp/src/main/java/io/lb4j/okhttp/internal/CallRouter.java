@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.Interceptor.Chain;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +36,6 @@ public final class CallRouter {
   // OkHttp starts the call timeout a little before this interceptor runs: a cancel this close to
   // our own reckoning of the deadline is the timeout firing, not the caller.
   private static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-  // An answer kept across a wait (to return if no endpoint is left) keeps this much of its body.
-  private static final long KEPT_BODY_LIMIT = 64 * 1024;
 
   private final Chain chain;
   private final ServiceRoute route;
@@ -65,7 +62,7 @@ public final class CallRouter {
     PickContext context = route.contextFor(request);
     boolean mayResend = policy.mayResendAfterSent(request);
     route.budget().deposit();
-    Response previous = null; // detached: its body in memory, its connection back in the pool
+    Response previous = null; // detached: its body in memory, its stream closed
     for (int attempt = 1; ; attempt++) {
       context.attempt(attempt);
       Pick pick;
@@ -91,16 +88,9 @@ public final class CallRouter {
         response = marker.restore(attemptChain().proceed(routing.routed(request, endpoint, marker)));
       } catch (IOException caught) {
         IOException e = SentAttemptFailure.unwrap(caught);
-        failures.add(e);
-        // The caller canceled, or the call timeout fired: nobody wants another attempt.
-        if (endFailed(pick, attempt, elapsedSince(start), e)) {
-          throw lastFailure();
-        }
         // The request may have reached the server, and sending it twice could do harm.
-        if (!mayResend && mayHaveBeenSent(marker, e)) {
-          throw lastFailure();
-        }
-        if (!waitForRetry(attempt, context, null)) {
+        boolean resendForbidden = !mayResend && mayHaveBeenSent(marker, e);
+        if (!retryAfterFailure(e, pick, attempt, start, context, resendForbidden)) {
           throw lastFailure();
         }
         continue;
@@ -122,11 +112,7 @@ public final class CallRouter {
               : recordAnswer(response, pick, attempt, elapsedSince(start));
         }
         response.close();
-        failures.add(truncated);
-        if (endFailed(pick, attempt, elapsedSince(start), truncated)) {
-          throw lastFailure();
-        }
-        if (!waitForRetry(attempt, context, null)) {
+        if (!retryAfterFailure(truncated, pick, attempt, start, context, false)) {
           throw lastFailure();
         }
         continue;
@@ -142,8 +128,8 @@ public final class CallRouter {
       if (delay < 0) {
         return response;
       }
-      // Waiting must not hold the connection; the answer stays, in memory, in case none is left.
-      previous = detach(response);
+      // Waiting must not hold the answer's stream open; it stays, in memory, in case none is left.
+      previous = AttemptRouting.detach(response);
       waitOut(delay);
     }
   }
@@ -184,6 +170,20 @@ public final class CallRouter {
       routing.recordFailure(pick, attempt, elapsed, e);
     }
     return canceled;
+  }
+
+  /**
+   * Ends a failed attempt and, if another may go, waits for it. Returns false when the call ends
+   * with this failure: canceled, timed out, a re-send forbidden, or no retry allowed.
+   */
+  private boolean retryAfterFailure(IOException e, Pick pick, int attempt, long start,
+      PickContext context, boolean resendForbidden) throws IOException {
+    failures.add(e);
+    // The caller canceled, or the call timeout fired: nobody wants another attempt.
+    if (endFailed(pick, attempt, elapsedSince(start), e)) {
+      return false;
+    }
+    return !resendForbidden && waitForRetry(attempt, context, null);
   }
 
   /** Whether attempt {@code attempt + 1} may go; waits its delay first when it returns true. */
@@ -234,18 +234,6 @@ public final class CallRouter {
       failures.add(canceled);
       throw lastFailure();
     }
-  }
-
-  /** {@code response} with its body (up to a bound) in memory and its connection released. */
-  private static Response detach(Response response) {
-    ResponseBody kept;
-    try {
-      kept = response.peekBody(KEPT_BODY_LIMIT);
-    } catch (IOException e) {
-      kept = ResponseBody.create(new byte[0], response.body().contentType());
-    }
-    response.close();
-    return response.newBuilder().body(kept).build();
   }
 
   private boolean mayHaveBeenSent(Attempt marker, IOException e) {

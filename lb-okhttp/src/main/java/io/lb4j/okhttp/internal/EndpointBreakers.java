@@ -12,8 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -92,17 +92,8 @@ public final class EndpointBreakers {
     } catch (Exception e) {
       log.warn("service '{}': unsubscribing the circuit breakers from membership failed", service, e);
     }
-    for (Guard guard : byEndpointId.values()) {
-      drop(guard, "load-balancing interceptor closed");
-    }
-  }
-
-  private void drop(Guard guard, String reason) {
-    synchronized (transitionLock) {
-      byEndpointId.remove(guard.endpoint().id(), guard);
-      registry.remove(guard.breaker().getName());
-      health.markAvailable(guard.endpoint(), MARK_SOURCE, reason);
-    }
+    // As if every endpoint left: each breaker dropped, each mark lifted.
+    retainMembers(List.of());
   }
 
   /**
@@ -120,7 +111,11 @@ public final class EndpointBreakers {
       if (ids.contains(endpoint.id())) {
         continue;
       }
-      drop(guard, "endpoint left the server list");
+      synchronized (transitionLock) {
+        byEndpointId.remove(endpoint.id(), guard);
+        registry.remove(guard.breaker().getName());
+        health.markAvailable(endpoint, MARK_SOURCE, "endpoint left the server list");
+      }
       log.debug("service '{}': dropped the circuit breaker of {}, which left", service, endpoint.id());
     }
   }

@@ -143,7 +143,7 @@ public final class HedgedCall {
     if (lastAnswer != null) {
       lastAnswer.close();
     }
-    lastAnswer = response;
+    lastAnswer = AttemptRouting.detach(response);
   }
 
   private Response answerOrFailure() throws IOException {
