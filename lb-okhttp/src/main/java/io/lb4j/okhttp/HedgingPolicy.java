@@ -102,7 +102,7 @@ public final class HedgingPolicy {
       return this;
     }
 
-    /** A fixed delay between hedges, at least 0 (0: all attempts at once). Replaces a percentile. */
+    /** A fixed delay between hedges, at least 0 (0: all at once). Replaces a percentile. */
     public Builder delay(Duration delay) {
       Objects.requireNonNull(delay, "delay");
       if (delay.isNegative()) {
@@ -136,6 +136,7 @@ public final class HedgingPolicy {
       return this;
     }
 
+    /** The policy; the builder may be reused. */
     public HedgingPolicy build() {
       return new HedgingPolicy(this);
     }

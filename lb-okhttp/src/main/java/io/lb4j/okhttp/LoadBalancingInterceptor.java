@@ -64,7 +64,8 @@ import okhttp3.Response;
  * waits there: its retry goes at once. The call ends with the last failure: an HTTP response is
  * returned as is (earlier ones are closed); an exception carries every earlier attempt's failure
  * as suppressed. When no endpoint is left, the call fails with an {@link IOException} naming the
- * open circuit breakers, whose cause is lb-core's {@link io.lb4j.core.NoEndpointAvailableException}.
+ * open circuit breakers, whose cause is lb-core's
+ * {@link io.lb4j.core.NoEndpointAvailableException}.
  *
  * <p>With {@link Builder#hedging} set, idempotent calls through a {@link LoadBalancedOkHttp#wrap
  * wrapped} client are hedged instead: see {@link HedgingPolicy}.
@@ -392,7 +393,8 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
           new RecentLatencies(hedging == null || !hedging.isAdaptive() ? 95 : hedging.percentile()),
           new RateLimitedLog(windowNanos, ticker))));
       RetryPolicy policy = new RetryPolicy(maxAttempts, retryableStatuses, backoffFunction(),
-          retryAfterCap.toNanos(), perTryTimeout.toNanos(), bodyBufferLimit, sleeper, ticker, clock);
+          retryAfterCap.toNanos(), perTryTimeout.toNanos(), bodyBufferLimit, sleeper, ticker,
+          clock);
       return new LoadBalancingInterceptor(Map.copyOf(routes), policy, preserveHost, registry,
           hedging, new AtomicBoolean(), null);
     }

@@ -82,10 +82,11 @@ class DeadlineAndWaitTest {
   @Test
   void retryAfterLongerThanTheTimeLeftIsNotWaitedTheLastAnswerReturnsAtOnce() throws IOException {
     Backends backends = harness.backends(2);
-    backends.respondAll(request -> unavailable("2"));
+    backends.respondAll(request -> unavailable("10"));
     OkHttpClient client = LoadBalancedOkHttp.wrap(
-        new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(1)).build(),
+        new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(3)).build(),
         harness.interceptor(harness.balancer(backends.serverList()))
+            .retryAfterCap(Duration.ofSeconds(10))
             .sleeper((nanos, call) -> waits.add(nanos)).build());
 
     try (Response response = client.newCall(Harness.get("http://orders/")).execute()) {
@@ -138,7 +139,7 @@ class DeadlineAndWaitTest {
             .minimumNumberOfCalls(3).waitDurationInOpenState(Duration.ofMinutes(5)).build())
         .build();
     OkHttpClient client = LoadBalancedOkHttp.wrap(
-        new OkHttpClient.Builder().callTimeout(Duration.ofMillis(200)).build(), interceptor);
+        new OkHttpClient.Builder().callTimeout(Duration.ofMillis(600)).build(), interceptor);
 
     for (int i = 0; i < 3; i++) {
       assertThat(catchThrowableOfType(InterruptedIOException.class,
@@ -148,8 +149,28 @@ class DeadlineAndWaitTest {
     EndpointStats stats = Harness.stats(balancer, backends.endpoint(0));
     assertThat(stats.failures()).isEqualTo(3);
     assertThat(stats.inFlight()).isZero();
-    assertThat(stats.latencyNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+    assertThat(stats.latencyNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
     assertThat(interceptor.circuitBreakerRegistry().find("orders/" + backends.endpoint(0).id())
         .orElseThrow().getMetrics().getNumberOfFailedCalls()).isEqualTo(3);
+  }
+
+  @Test
+  void callersOwnCancelUnderACallTimeoutRecordsNothing() throws Exception {
+    Backends backends = harness.backends(1);
+    backends.respondAll(request -> delayed(10_000));
+    LoadBalancer balancer = harness.balancer(backends.serverList());
+    OkHttpClient client = LoadBalancedOkHttp.wrap(
+        new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(20)).build(),
+        harness.interceptor(balancer).build());
+    Call call = client.newCall(Harness.get("http://orders/"));
+    CompletableFuture<Response> result = Harness.enqueue(call);
+    assertThat(backends.server(0).takeRequest(5, TimeUnit.SECONDS)).isNotNull();
+
+    call.cancel();
+
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(result::isDone);
+    EndpointStats stats = Harness.stats(balancer, backends.endpoint(0));
+    assertThat(stats.failures()).isZero();
+    assertThat(stats.inFlight()).isZero();
   }
 }

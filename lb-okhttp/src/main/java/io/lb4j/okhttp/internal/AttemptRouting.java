@@ -33,6 +33,8 @@ final class AttemptRouting {
   // An answer kept while other attempts run (to return if none does better) keeps this much body.
   private static final long KEPT_BODY_LIMIT = 64 * 1024;
 
+  private static final long MIN_DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
   private final ServiceRoute route;
   private final boolean preserveHost;
   private final Map<String, String> refusedByBreakers = new LinkedHashMap<>();
@@ -160,6 +162,19 @@ final class AttemptRouting {
     }
     response.close();
     return response.newBuilder().body(kept).build();
+  }
+
+  /**
+   * Whether a canceled call was canceled by its call timeout rather than by its caller, given the
+   * time left by this interceptor's own reckoning. OkHttp starts the call timeout before the
+   * interceptor runs (the user's interceptors and a descheduled thread come in between) and does
+   * not say which cancel it was: a cancel within the last tenth of the call timeout (at least
+   * 20 ms) counts as the timeout. The endpoint then had nine tenths of the time and had not
+   * answered.
+   */
+  static boolean deadlineReached(long callTimeoutNanos, long remainingNanos) {
+    return callTimeoutNanos > 0
+        && remainingNanos <= Math.max(MIN_DEADLINE_SLACK_NANOS, callTimeoutNanos / 10);
   }
 
   /** The latest of {@code failures}, carrying every earlier one as suppressed, in order. */

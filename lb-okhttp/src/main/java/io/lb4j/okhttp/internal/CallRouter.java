@@ -33,9 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CallRouter {
   private static final Logger log = LoggerFactory.getLogger(CallRouter.class);
-  // OkHttp starts the call timeout a little before this interceptor runs: a cancel this close to
-  // our own reckoning of the deadline is the timeout firing, not the caller.
-  private static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final Chain chain;
   private final ServiceRoute route;
@@ -57,6 +54,10 @@ public final class CallRouter {
     this.callTimeoutNanos = chain.call().timeout().timeoutNanos();
   }
 
+  /**
+   * Runs the call: the answer of the last attempt made, or its failure with every earlier one
+   * attached as suppressed.
+   */
   public Response proceed() throws IOException {
     Request request = chain.request();
     PickContext context = route.contextFor(request);
@@ -85,7 +86,8 @@ public final class CallRouter {
       long start = policy.ticker().read();
       Response response;
       try {
-        response = marker.restore(attemptChain().proceed(routing.routed(request, endpoint, marker)));
+        Request routed = routing.routed(request, endpoint, marker);
+        response = marker.restore(attemptChain().proceed(routed));
       } catch (IOException caught) {
         IOException e = SentAttemptFailure.unwrap(caught);
         // The request may have reached the server, and sending it twice could do harm.
@@ -276,7 +278,7 @@ public final class CallRouter {
   }
 
   private boolean deadlineReached() {
-    return callTimeoutNanos > 0 && remainingNanos() <= DEADLINE_SLACK_NANOS;
+    return AttemptRouting.deadlineReached(callTimeoutNanos, remainingNanos());
   }
 
   private IOException lastFailure() {

@@ -90,7 +90,8 @@ public final class EndpointBreakers {
     try {
       membership.close();
     } catch (Exception e) {
-      log.warn("service '{}': unsubscribing the circuit breakers from membership failed", service, e);
+      log.warn("service '{}': unsubscribing the circuit breakers from membership failed",
+          service, e);
     }
     // As if every endpoint left: each breaker dropped, each mark lifted.
     retainMembers(List.of());

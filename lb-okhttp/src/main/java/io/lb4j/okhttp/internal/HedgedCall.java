@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class HedgedCall {
   private static final Logger log = LoggerFactory.getLogger(HedgedCall.class);
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-  private static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final Chain chain;
   private final ServiceRoute route;
@@ -52,7 +51,8 @@ public final class HedgedCall {
   private final long callTimeoutNanos;
   private int launched;
   private boolean mayHedge = true;
-  private Response lastAnswer; // the latest non-fatal status, detached, in case nothing better comes
+  // The latest non-fatal status, detached, in case nothing better comes.
+  private Response lastAnswer;
 
   public HedgedCall(Chain chain, ServiceRoute route, RetryPolicy policy, HedgingPolicy hedging,
       OkHttpClient client, boolean preserveHost) {
@@ -66,6 +66,10 @@ public final class HedgedCall {
     this.callTimeoutNanos = chain.call().timeout().timeoutNanos();
   }
 
+  /**
+   * Runs the call: the winning answer, or the last non-fatal answer, or the last failure with
+   * every earlier one attached as suppressed.
+   */
   public Response proceed() throws IOException {
     Request request = chain.request();
     PickContext context = route.contextFor(request);
@@ -139,7 +143,8 @@ public final class HedgedCall {
     }
     Response response = outcome.response;
     routing.recordStatus(attempt.pick, attempt.number, outcome.elapsed, response.code());
-    failures.add(new HttpStatusFailure(response.code(), attempt.pick.endpoint().id(), attempt.number));
+    String endpointId = attempt.pick.endpoint().id();
+    failures.add(new HttpStatusFailure(response.code(), endpointId, attempt.number));
     if (lastAnswer != null) {
       lastAnswer.close();
     }
@@ -160,7 +165,7 @@ public final class HedgedCall {
       mayHedge = false;
       return;
     }
-    // Hedges are retries sent early: the same budget keeps them from piling onto a struggling fleet.
+    // Hedges are retries sent early: the same budget keeps them off a struggling fleet.
     if (!route.budget().tryWithdraw()) {
       route.warnBudgetExhausted(log);
       mayHedge = false;
@@ -188,12 +193,14 @@ public final class HedgedCall {
     call.enqueue(new Callback() {
       @Override
       public void onResponse(Call call, Response response) {
-        attempt.deliver(new Outcome(attempt, marker.restore(response), null, elapsedSince(attempt.start)));
+        long elapsed = elapsedSince(attempt.start);
+        attempt.deliver(new Outcome(attempt, marker.restore(response), null, elapsed));
       }
 
       @Override
       public void onFailure(Call call, IOException e) {
-        attempt.deliver(new Outcome(attempt, null, SentAttemptFailure.unwrap(e), elapsedSince(attempt.start)));
+        long elapsed = elapsedSince(attempt.start);
+        attempt.deliver(new Outcome(attempt, null, SentAttemptFailure.unwrap(e), elapsed));
       }
     });
   }
@@ -241,7 +248,7 @@ public final class HedgedCall {
   }
 
   private boolean deadlineReached() {
-    return callTimeoutNanos > 0 && remainingNanos() <= DEADLINE_SLACK_NANOS;
+    return AttemptRouting.deadlineReached(callTimeoutNanos, remainingNanos());
   }
 
   private long elapsedSince(long start) {

@@ -25,6 +25,7 @@ public final class RecentLatencies {
     this.percentile = percentile;
   }
 
+  /** Adds one answered attempt's latency; republishes the percentile every 32nd call. */
   public void record(long latencyNanos) {
     long n = recorded.getAndIncrement();
     samples.set((int) (n % SIZE), latencyNanos);

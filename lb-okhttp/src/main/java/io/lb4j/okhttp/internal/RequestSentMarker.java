@@ -15,7 +15,8 @@ import okhttp3.Response;
  *       {@code retryOnConnectionFailure} does not recover from: it would re-send the request, a
  *       POST included, to the same endpoint behind the balancer's back;
  *   <li>disarms OkHttp's follow-up of a 503 with {@code Retry-After: 0} and of a 408, which re-send
- *       any method to the same endpoint; the attempt restores the header before anyone else sees it.
+ *       any method to the same endpoint; the attempt restores the header before anyone else
+ *       sees it.
  * </ul>
  * Requests without the tag (hosts the balancer does not route) pass through untouched.
  */
@@ -62,7 +63,7 @@ public enum RequestSentMarker implements Interceptor {
     Response disarmFollowUp(Response response) {
       int code = response.code();
       String retryAfter = response.header(RETRY_AFTER);
-      boolean zero = retryAfter != null && retryAfter.matches("\\d+") && Long.parseLong(retryAfter) == 0;
+      boolean zero = retryAfter != null && retryAfter.matches("0+");
       boolean followedUp = (code == 503 && zero) || (code == 408 && (retryAfter == null || zero));
       if (!followedUp) {
         return response;
