@@ -11,6 +11,7 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
+import mockwebserver3.SocketEffect;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -117,6 +118,25 @@ class HedgingTest {
       }
     }
     assertThat(backends.requestCount(0)).isPositive();
+  }
+
+  @Test
+  void failedAttemptSendsTheNextHedgeAtOnceAndCountsAgainstItsInstance() throws IOException {
+    Backends backends = harness.backends(2);
+    backends.respond(0, request ->
+        new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+    LoadBalancer balancer = harness.balancer(backends.serverList());
+    HedgingPolicy patient = HedgingPolicy.builder().maxAttempts(2).delay(Duration.ofMinutes(1)).build();
+    OkHttpClient client = client(balancer, patient, Duration.ofSeconds(5));
+
+    for (int i = 0; i < 4; i++) {
+      try (Response response = client.newCall(Harness.get("http://orders/")).execute()) {
+        assertThat(response.code()).isEqualTo(200);
+      }
+    }
+    assertThat(backends.requestCount(0)).isPositive();
+    assertThat(Harness.stats(balancer, backends.endpoint(0)).failures())
+        .isEqualTo(backends.requestCount(0));
   }
 
   @Test
