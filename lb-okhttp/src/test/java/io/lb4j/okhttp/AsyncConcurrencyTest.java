@@ -96,6 +96,7 @@ class AsyncConcurrencyTest {
       }
     }
 
-    assertThat(waitingThreads).containsExactly(Thread.currentThread().getName());
+    // Round robin: one or both calls began at the 503 one; each waited on the caller's thread.
+    assertThat(waitingThreads).isNotEmpty().containsOnly(Thread.currentThread().getName());
   }
 }
