@@ -1,6 +1,7 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.core.LoadBalancer;
+import io.lb4j.okhttp.internal.DispatcherThreads;
 import io.lb4j.okhttp.internal.RequestSentMarker;
 import java.util.Map;
 import java.util.Objects;
@@ -14,13 +15,21 @@ import okhttp3.OkHttpClient;
  * client.newCall(new Request.Builder().url("http://orders/v1/items").build()).execute();
  * }</pre>
  *
- * <p>The returned client shares the original's connection pool and dispatcher and differs from it
- * in three ways: a {@link LoadBalancingInterceptor} is its last application interceptor (so the
- * user's own interceptors see the logical URL once per call, and each retry goes straight to the
- * network); a network interceptor marks when an attempt got a connection, which lets connection
- * failures of non-idempotent requests be retried safely; and OkHttp's own
- * {@code retryOnConnectionFailure} is off, because it re-sends a request, POSTs included, on the
- * same endpoint after a connection reset. The original client is not modified.
+ * <p>The returned client shares the original's connection pool, threads and settings, and adds:
+ * a {@link LoadBalancingInterceptor} as its last application interceptor (so the user's own
+ * interceptors see the logical URL once per call, and each retry goes straight to the network);
+ * and a network interceptor, first among network interceptors, that tells "never connected" from
+ * "may have been sent" and keeps OkHttp's own re-sends (after a connection failure with
+ * {@code retryOnConnectionFailure}, and of a 408 or a {@code 503 Retry-After: 0}) away from
+ * balanced calls, so that a request that is not idempotent reaches a server at most once. Calls to
+ * hosts it does not balance behave as in the original client, with one difference: the returned
+ * client has a dispatcher of its own, on the original's threads and with its {@code maxRequests},
+ * whose per-host cap ({@code maxRequestsPerHost}) is lifted to {@code maxRequests}. OkHttp counts
+ * {@code enqueue()}d calls per host of the URL, which for a balanced call is the logical host of a
+ * whole fleet: without this, a service took 5 asynchronous calls at a time, where
+ * {@code execute()} from many threads is not limited. Hedged attempts run as calls of a sibling
+ * client (same pool, threads, settings and network interceptors; no application interceptors, no
+ * dispatcher cap). The original client is not modified.
  *
  * <p>Stateless and thread-safe; the returned client is as thread-safe as any {@link OkHttpClient}.
  * Null arguments fail with {@link NullPointerException}; an invalid service map fails as
@@ -39,10 +48,28 @@ public final class LoadBalancedOkHttp {
   public static OkHttpClient wrap(OkHttpClient client, LoadBalancingInterceptor interceptor) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(interceptor, "interceptor");
-    return client.newBuilder()
-        .addInterceptor(interceptor.withSendTracking())
-        .addNetworkInterceptor(RequestSentMarker.INSTANCE)
-        .retryOnConnectionFailure(false)
+    return markedFirst(client.newBuilder()
+        .addInterceptor(interceptor.forWrappedClient(attemptClient(client)))
+        .dispatcher(DispatcherThreads.dispatcherLike(client.dispatcher())))
         .build();
+  }
+
+  /**
+   * The client that runs hedged attempts as calls of their own: the original's settings, threads
+   * and network interceptors, none of its application interceptors (they ran once for the call),
+   * and no dispatcher cap (the hedging policy bounds attempts per call).
+   */
+  private static OkHttpClient attemptClient(OkHttpClient client) {
+    OkHttpClient.Builder builder = markedFirst(client.newBuilder()
+        .dispatcher(DispatcherThreads.unlimitedLike(client.dispatcher())));
+    builder.interceptors().clear();
+    return builder.build();
+  }
+
+  private static OkHttpClient.Builder markedFirst(OkHttpClient.Builder builder) {
+    // First, so that it sees every failure of what runs below it, the user's network interceptors
+    // included, and is the last to touch a response on its way up.
+    builder.networkInterceptors().add(0, RequestSentMarker.INSTANCE);
+    return builder;
   }
 }

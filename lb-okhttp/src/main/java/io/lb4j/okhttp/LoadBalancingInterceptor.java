@@ -7,11 +7,14 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.okhttp.internal.CallRouter;
 import io.lb4j.okhttp.internal.EndpointBreakers;
+import io.lb4j.okhttp.internal.HedgedCall;
 import io.lb4j.okhttp.internal.RateLimitedLog;
+import io.lb4j.okhttp.internal.RecentLatencies;
 import io.lb4j.okhttp.internal.RetryBudget;
 import io.lb4j.okhttp.internal.RetryPolicy;
 import io.lb4j.okhttp.internal.ServiceRoute;
 import io.lb4j.okhttp.internal.Sleeper;
+import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,10 +23,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
 import okhttp3.Response;
 
 /**
@@ -47,28 +51,39 @@ import okhttp3.Response;
  * <ul>
  *   <li>the failure is a connection that never carried the request (always safe), or the request
  *       is idempotent (GET, HEAD, OPTIONS, PUT, DELETE, TRACE, or tagged {@link Idempotent}) with a
- *       body that is not one-shot, and the failure is an I/O error or a retryable status;
+ *       body that is not one-shot, and the failure is an I/O error, a retryable status or a body
+ *       cut off mid-way (see {@link Builder#bodyBufferLimit});
  *   <li>attempts remain ({@link Builder#maxAttempts}) and the call was not canceled;
- *   <li>the service's retry budget allows one more ({@link Builder#retryBudget}).
+ *   <li>the service's retry budget allows one more ({@link Builder#retryBudget});
+ *   <li>the wait before it ends before the call timeout does.
  * </ul>
- * Between attempts the thread sleeps an exponential, jittered backoff, or the server's
- * {@code Retry-After} (seconds or HTTP date, on 429 and retryable statuses) up to a cap. The call
- * ends with the last failure: an HTTP response is returned as is (earlier ones are closed); an
- * exception carries every earlier attempt's failure as suppressed. When no endpoint is left, the
- * call fails with an {@link IOException} whose cause is lb-core's
+ * Between attempts the calling thread waits an exponential, jittered backoff, or the server's
+ * {@code Retry-After} (seconds or HTTP date, on 429 and retryable statuses) up to a cap, with the
+ * previous answer's connection released; the wait ends early when the call is canceled. A call
+ * run by {@code enqueue()} on a {@link LoadBalancedOkHttp#wrap wrapped} client's dispatcher never
+ * waits there: its retry goes at once. The call ends with the last failure: an HTTP response is
+ * returned as is (earlier ones are closed); an exception carries every earlier attempt's failure
+ * as suppressed. When no endpoint is left, the call fails with an {@link IOException} naming the
+ * open circuit breakers, whose cause is lb-core's
  * {@link io.lb4j.core.NoEndpointAvailableException}.
  *
- * <p>Timeouts: OkHttp's call timeout bounds the whole call, retries and backoff included; with one
- * set, each attempt's connect and read timeouts are capped at an even share of the time left.
+ * <p>With {@link Builder#hedging} set, idempotent calls through a {@link LoadBalancedOkHttp#wrap
+ * wrapped} client are hedged instead: see {@link HedgingPolicy}.
+ *
+ * <p>Timeouts: each attempt runs with the client's own connect, read and write timeouts, capped by
+ * {@link Builder#perTryTimeout} when set; OkHttp's call timeout bounds the whole call, retries and
+ * waits included. The call timeout firing during an attempt counts as that endpoint's failure;
+ * the caller's own {@code cancel()} counts as nothing.
  *
  * <p>Host header: by default the server sees the endpoint's address as {@code Host}. With
  * {@link Builder#preserveHostHeader} it sees the logical host instead. Either way TLS (SNI and
  * certificate verification) runs against the endpoint's host, so an HTTPS endpoint's certificate
  * must cover the address it is reached by.
  *
- * <p>Thread-safe and immutable once built; one instance can serve many clients.
+ * <p>Thread-safe and immutable once built; one instance can serve many clients. {@link #close()}
+ * detaches it from its balancers; calls through it fail afterwards.
  */
-public final class LoadBalancingInterceptor implements Interceptor {
+public final class LoadBalancingInterceptor implements Interceptor, Closeable {
   /**
    * The source under which an endpoint's open circuit breaker marks it unavailable in its
    * balancer's {@link io.lb4j.core.HealthTracker}: {@value}. The breaker lifts only this mark when
@@ -77,19 +92,27 @@ public final class LoadBalancingInterceptor implements Interceptor {
    */
   public static final String CIRCUIT_BREAKER_MARK_SOURCE = "circuit-breaker";
 
+  private static final long DEFAULT_BODY_BUFFER_LIMIT = 256 * 1024;
+
   private final Map<String, ServiceRoute> routes;
   private final RetryPolicy policy;
   private final boolean preserveHost;
   private final CircuitBreakerRegistry breakers;
-  private final boolean sendsTracked;
+  private final HedgingPolicy hedging;
+  private final AtomicBoolean closed;
+  // The client that runs hedged attempts as calls of their own; null unless wrap() installed us.
+  private final OkHttpClient attemptClient;
 
   private LoadBalancingInterceptor(Map<String, ServiceRoute> routes, RetryPolicy policy,
-      boolean preserveHost, CircuitBreakerRegistry breakers, boolean sendsTracked) {
+      boolean preserveHost, CircuitBreakerRegistry breakers, HedgingPolicy hedging,
+      AtomicBoolean closed, OkHttpClient attemptClient) {
     this.routes = routes;
     this.policy = policy;
     this.preserveHost = preserveHost;
     this.breakers = breakers;
-    this.sendsTracked = sendsTracked;
+    this.hedging = hedging;
+    this.closed = closed;
+    this.attemptClient = attemptClient;
   }
 
   /** A builder with the defaults listed on each of its setters. */
@@ -102,6 +125,13 @@ public final class LoadBalancingInterceptor implements Interceptor {
     ServiceRoute route = routes.get(chain.request().url().host());
     if (route == null) {
       return chain.proceed(chain.request());
+    }
+    if (closed.get()) {
+      throw new IOException(this + " is closed; call to '" + route.name() + "' not sent");
+    }
+    boolean sendsTracked = attemptClient != null;
+    if (hedging != null && sendsTracked && policy.mayResendAfterSent(chain.request())) {
+      return new HedgedCall(chain, route, policy, hedging, attemptClient, preserveHost).proceed();
     }
     return new CallRouter(chain, route, policy, sendsTracked, preserveHost).proceed();
   }
@@ -119,9 +149,28 @@ public final class LoadBalancingInterceptor implements Interceptor {
     return breakers;
   }
 
-  /** This interceptor, sharing its state, for a client where {@link RequestSentMarker} runs too. */
-  LoadBalancingInterceptor withSendTracking() {
-    return new LoadBalancingInterceptor(routes, policy, preserveHost, breakers, true);
+  /**
+   * Detaches this interceptor (and the copy {@link LoadBalancedOkHttp#wrap} installed) from its
+   * balancers: stops following their membership, lifts the marks its open breakers made in their
+   * health trackers, and drops its breakers from {@link #circuitBreakerRegistry()}. Later calls to
+   * its services fail with an {@link IOException}; calls in flight finish. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      for (ServiceRoute route : routes.values()) {
+        route.breakers().close();
+      }
+    }
+  }
+
+  /**
+   * This interceptor, sharing its state, for a client where {@link RequestSentMarker} runs too;
+   * hedged attempts run as calls of {@code attemptClient}.
+   */
+  LoadBalancingInterceptor forWrappedClient(OkHttpClient attemptClient) {
+    return new LoadBalancingInterceptor(routes, policy, preserveHost, breakers, hedging, closed,
+        attemptClient);
   }
 
   @Override
@@ -139,6 +188,9 @@ public final class LoadBalancingInterceptor implements Interceptor {
     private Duration initialBackoff = Duration.ofMillis(25);
     private Duration maxBackoff = Duration.ofMillis(250);
     private Duration retryAfterCap = Duration.ofSeconds(2);
+    private Duration perTryTimeout = Duration.ZERO;
+    private long bodyBufferLimit = DEFAULT_BODY_BUFFER_LIMIT;
+    private HedgingPolicy hedging;
     private double budgetRatio = 0.2;
     private int minRetriesPerSecond = 10;
     private CircuitBreakerConfig breakerConfig = defaultBreakerConfig();
@@ -205,15 +257,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
      * HTTP statuses retried on another endpoint (idempotent requests only). Default 502, 503, 504.
      */
     public Builder retryableStatuses(int... codes) {
-      Objects.requireNonNull(codes, "codes");
-      Set<Integer> set = new TreeSet<>();
-      for (int code : codes) {
-        if (code < 100 || code > 599) {
-          throw new IllegalArgumentException("retryable status must be in [100, 599], was " + code);
-        }
-        set.add(code);
-      }
-      this.retryableStatuses = Set.copyOf(set);
+      this.retryableStatuses = StatusCodes.of("retryable status", codes);
       return this;
     }
 
@@ -240,11 +284,44 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
     /** The longest {@code Retry-After} waited for; longer ones are cut to it. Default 2 s. */
     public Builder retryAfterCap(Duration cap) {
-      Objects.requireNonNull(cap, "cap");
-      if (cap.isNegative()) {
-        throw new IllegalArgumentException("retryAfterCap must be >= 0, was " + cap);
+      this.retryAfterCap = nonNegative("retryAfterCap", cap);
+      return this;
+    }
+
+    /**
+     * Caps each attempt's connect, read and write timeouts (OkHttp's are per operation: a read
+     * that waits longer than this fails the attempt), so that a stalled endpoint leaves time for
+     * the next within the call timeout. Zero, the default, caps nothing: the first attempt may use
+     * all the time a plain client would give it.
+     */
+    public Builder perTryTimeout(Duration timeout) {
+      this.perTryTimeout = nonNegative("perTryTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Response bodies of idempotent calls up to {@code bytes} are read into memory before the call
+     * returns, so that one cut off mid-way counts against its endpoint and is retried on another
+     * (a status the interceptor does not retry; a 2xx, say). Larger bodies, and bodies of other
+     * calls, stream to the caller; if cut off, they still count against the endpoint, and the
+     * caller's read fails. Zero turns buffering off. Default 256 KiB.
+     */
+    public Builder bodyBufferLimit(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("bodyBufferLimit must be >= 0, was " + bytes);
       }
-      this.retryAfterCap = cap;
+      this.bodyBufferLimit = bytes;
+      return this;
+    }
+
+    /**
+     * Hedges idempotent calls as {@code policy} says (see {@link HedgingPolicy}); a hedged call's
+     * attempts are its hedges, so {@link #maxAttempts} and the backoff do not apply to it. Needs
+     * the interceptor installed by {@link LoadBalancedOkHttp#wrap}, which gives it a client to
+     * run the parallel attempts; added by hand, it does not hedge. Default: no hedging.
+     */
+    public Builder hedging(HedgingPolicy policy) {
+      this.hedging = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
@@ -313,10 +390,13 @@ public final class LoadBalancingInterceptor implements Interceptor {
           hashKeys.get(name), sessionKeys.get(name),
           new RetryBudget(budgetRatio, minRetriesPerSecond, windowNanos, ticker),
           new EndpointBreakers(name, registry, balancer, ticker),
+          new RecentLatencies(hedging == null || !hedging.isAdaptive() ? 95 : hedging.percentile()),
           new RateLimitedLog(windowNanos, ticker))));
       RetryPolicy policy = new RetryPolicy(maxAttempts, retryableStatuses, backoffFunction(),
-          retryAfterCap.toNanos(), sleeper, ticker, clock);
-      return new LoadBalancingInterceptor(Map.copyOf(routes), policy, preserveHost, registry, false);
+          retryAfterCap.toNanos(), perTryTimeout.toNanos(), bodyBufferLimit, sleeper, ticker,
+          clock);
+      return new LoadBalancingInterceptor(Map.copyOf(routes), policy, preserveHost, registry,
+          hedging, new AtomicBoolean(), null);
     }
 
     private void requireKnown(String setting, Map<String, RequestKey> keys) {
@@ -333,6 +413,14 @@ public final class LoadBalancingInterceptor implements Interceptor {
         return retry -> 0L;
       }
       return IntervalFunction.ofExponentialRandomBackoff(initialBackoff, 2.0, 0.5, maxBackoff);
+    }
+
+    private static Duration nonNegative(String field, Duration value) {
+      Objects.requireNonNull(value, field);
+      if (value.isNegative()) {
+        throw new IllegalArgumentException(field + " must be >= 0, was " + value);
+      }
+      return value;
     }
 
     private static String canonicalHost(String name) {

@@ -57,6 +57,20 @@ class LoadBalancingInterceptorBuilderTest {
   }
 
   @Test
+  void negativePerTryTimeoutIsRejected() {
+    assertThatThrownBy(() -> LoadBalancingInterceptor.builder().perTryTimeout(Duration.ofMillis(-5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("perTryTimeout must be >= 0, was PT-0.005S");
+  }
+
+  @Test
+  void negativeBodyBufferLimitIsRejected() {
+    assertThatThrownBy(() -> LoadBalancingInterceptor.builder().bodyBufferLimit(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("bodyBufferLimit must be >= 0, was -1");
+  }
+
+  @Test
   void negativeBackoffIsRejected() {
     assertThatThrownBy(() -> LoadBalancingInterceptor.builder()
         .backoff(Duration.ofMillis(-5), Duration.ofSeconds(1)))

@@ -1,7 +1,5 @@
 package io.lb4j.okhttp.internal;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.lb4j.core.Candidates;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.NoEndpointAvailableException;
 import io.lb4j.core.Pick;
@@ -14,7 +12,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import okhttp3.HttpUrl;
 import okhttp3.Interceptor.Chain;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -22,203 +19,222 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one call of one service: pick, send, record, and retry elsewhere while it is safe, allowed
- * and budgeted. One instance per call, used by the call's thread only.
+ * Runs one call of one service: pick, send, record, and retry elsewhere while it is safe, allowed,
+ * budgeted and in time. One instance per call, used by the call's thread (and, for a body still
+ * being read, by whichever thread ends it).
  *
- * <p>An attempt ends when its response headers arrive (or its exception is thrown): that is when
- * the pick is completed and the breaker records the outcome. An attempt that never put the endpoint
- * to the test (its breaker refused it, the caller canceled the call, a bug below us threw) gives
- * its pick back with {@link Pick#cancel()} and its permission back to the breaker: neither counts
- * it. Failures while reading the body happen in the caller's hands, after the interceptor
- * returned, and are not attributed.
+ * <p>An attempt's outcome is recorded once: at its response headers for a status that fails it
+ * (5xx, a retryable one), at its exception, or when its body ends — read in full here (idempotent
+ * calls with a body up to the buffer limit), or in the caller's hands (read to the end or closed
+ * early: success; cut off: failure). An attempt that never put the endpoint to the test (its
+ * breaker refused it, the caller canceled the call, a bug below us threw) gives its pick back with
+ * {@link Pick#cancel()} and its permission back to the breaker. The call timeout firing during an
+ * attempt is that endpoint's failure: it did not answer in the time the caller gave.
  */
 public final class CallRouter {
   private static final Logger log = LoggerFactory.getLogger(CallRouter.class);
 
   private final Chain chain;
   private final ServiceRoute route;
+  private final AttemptRouting routing;
   private final RetryPolicy policy;
   private final boolean sendsTracked;
-  private final boolean preserveHost;
   private final List<IOException> failures = new ArrayList<>();
   private final long callStart;
+  private final long callTimeoutNanos;
 
   public CallRouter(Chain chain, ServiceRoute route, RetryPolicy policy, boolean sendsTracked,
       boolean preserveHost) {
     this.chain = chain;
     this.route = route;
+    this.routing = new AttemptRouting(route, preserveHost);
     this.policy = policy;
     this.sendsTracked = sendsTracked;
-    this.preserveHost = preserveHost;
     this.callStart = policy.ticker().read();
+    this.callTimeoutNanos = chain.call().timeout().timeoutNanos();
   }
 
+  /**
+   * Runs the call: the answer of the last attempt made, or its failure with every earlier one
+   * attached as suppressed.
+   */
   public Response proceed() throws IOException {
     Request request = chain.request();
     PickContext context = route.contextFor(request);
     boolean mayResend = policy.mayResendAfterSent(request);
     route.budget().deposit();
-    Response previous = null;
+    Response previous = null; // detached: its body in memory, its stream closed
     for (int attempt = 1; ; attempt++) {
       context.attempt(attempt);
       Pick pick;
-      CircuitBreaker breaker;
       try {
-        pick = pickPermitted(context);
-        breaker = route.breakers().of(pick.endpoint());
+        pick = routing.pickPermitted(context);
       } catch (NoEndpointAvailableException e) {
         // Nothing left to try: the last failure is the call's answer.
         if (previous != null) {
           return previous;
         }
         if (failures.isEmpty()) {
-          throw new IOException("service '" + route.name() + "': no endpoint can take the call: "
-              + e.getMessage(), e);
+          throw routing.noEndpoint(e);
         }
         throw lastFailure();
       }
-      if (previous != null) {
-        previous.close(); // frees the connection for the next attempt; OkHttp insists
-        previous = null;
-      }
+      previous = null;
       Endpoint endpoint = pick.endpoint();
       context.exclude(endpoint);
       Attempt marker = new Attempt();
       long start = policy.ticker().read();
       Response response;
       try {
-        response = attemptChain(attempt).proceed(routed(request, endpoint, marker));
-      } catch (IOException e) {
-        boolean canceled = chain.call().isCanceled();
-        recordFailure(pick, breaker, attempt, elapsedSince(start), e, canceled);
-        failures.add(e);
-        // The caller canceled (or the call timeout fired): nobody wants another attempt.
-        if (canceled) {
-          throw lastFailure();
-        }
+        Request routed = routing.routed(request, endpoint, marker);
+        response = marker.restore(attemptChain().proceed(routed));
+      } catch (IOException caught) {
+        IOException e = SentAttemptFailure.unwrap(caught);
         // The request may have reached the server, and sending it twice could do harm.
-        if (!mayResend && mayHaveBeenSent(marker, e)) {
-          throw lastFailure();
-        }
-        if (!mayRetry(attempt, context, null)) {
+        boolean resendForbidden = !mayResend && mayHaveBeenSent(marker, e);
+        if (!retryAfterFailure(e, pick, attempt, start, context, resendForbidden)) {
           throw lastFailure();
         }
         continue;
       } catch (RuntimeException | Error e) {
         // A bug or a misuse below us says nothing about the endpoint, and deserves no retry.
-        breaker.releasePermission();
-        pick.cancel();
+        routing.giveBack(pick);
         throw e;
       }
       boolean retryable = policy.isRetryableStatus(response);
-      HttpStatusFailure status = response.code() >= 500 || retryable
-          ? new HttpStatusFailure(response.code(), endpoint.id(), attempt) : null;
-      recordResponse(pick, breaker, attempt, elapsedSince(start), response.code(), status);
-      // A status that another endpoint would not change.
-      if (!retryable) {
-        return response;
-      }
-      // The server saw the request; only an idempotent one may go again.
-      if (!mayResend) {
-        return response;
-      }
-      failures.add(status);
-      try {
-        if (!mayRetry(attempt, context, response)) {
-          return response;
+      if (!retryable && response.code() < 500) {
+        if (!mayResend || policy.bodyBufferLimit() == 0) {
+          return watchBody(response, pick, attempt, start);
         }
-      } catch (IOException interrupted) {
+        // Idempotent: read a small body here, so that one cut off mid-way goes to another endpoint.
+        IOException truncated = bufferBody(response);
+        if (truncated == null) {
+          return response.body().source().buffer().size() > policy.bodyBufferLimit()
+              ? watchBody(response, pick, attempt, start)
+              : recordAnswer(response, pick, attempt, elapsedSince(start));
+        }
         response.close();
-        failures.add(interrupted);
-        throw lastFailure();
+        if (!retryAfterFailure(truncated, pick, attempt, start, context, false)) {
+          throw lastFailure();
+        }
+        continue;
       }
-      previous = response; // closed once the next endpoint is known, returned if there is none
-    }
-  }
-
-  private void recordFailure(Pick pick, CircuitBreaker breaker, int attempt, long elapsed,
-      IOException e, boolean canceled) {
-    if (canceled) {
-      // The caller gave up (or its call timeout fired): that says nothing about the endpoint.
-      breaker.releasePermission();
-      pick.cancel();
-    } else {
-      breaker.onError(elapsed, TimeUnit.NANOSECONDS, e);
-      pick.complete(false, elapsed);
-    }
-    if (log.isDebugEnabled()) {
-      log.debug("service '{}' attempt {} to {} failed after {} µs: {}",
-          route.name(), attempt, pick.endpoint().id(), elapsed / 1000, e.toString());
-    }
-  }
-
-  /** A 5xx counts against the endpoint; any other status, 429 included, is the endpoint working. */
-  private void recordResponse(Pick pick, CircuitBreaker breaker, int attempt, long elapsed,
-      int code, HttpStatusFailure status) {
-    boolean serverError = code >= 500;
-    if (serverError) {
-      breaker.onError(elapsed, TimeUnit.NANOSECONDS, status);
-    } else {
-      breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-    }
-    pick.complete(!serverError, elapsed);
-    if (log.isDebugEnabled()) {
-      log.debug("service '{}' attempt {} to {}: HTTP {} in {} µs",
-          route.name(), attempt, pick.endpoint().id(), code, elapsed / 1000);
+      recordAnswer(response, pick, attempt, elapsedSince(start));
+      // A status that another endpoint would not change; or the server saw a request that may
+      // only go once.
+      if (!retryable || !mayResend) {
+        return response;
+      }
+      failures.add(new HttpStatusFailure(response.code(), endpoint.id(), attempt));
+      long delay = retryDelay(attempt, context, response);
+      if (delay < 0) {
+        return response;
+      }
+      // Waiting must not hold the answer's stream open; it stays, in memory, in case none is left.
+      previous = AttemptRouting.detach(response);
+      waitOut(delay);
     }
   }
 
   /**
-   * Whether attempt {@code attempt + 1} may go, after waiting its backoff: attempts, an untried
-   * endpoint and budget remain. Sleeps when it returns true.
+   * Reads up to one byte past the buffer limit into the body's buffer; the body stays readable
+   * from the start. Returns the failure that cut it off, or null.
    */
-  private boolean mayRetry(int attempt, PickContext context, Response response) throws IOException {
-    // The caller's patience, in attempts, is spent.
-    if (attempt >= policy.maxAttempts()) {
+  private IOException bufferBody(Response response) {
+    try {
+      response.body().source().request(policy.bodyBufferLimit() + 1);
+      return null;
+    } catch (IOException e) {
+      return e;
+    }
+  }
+
+  private Response recordAnswer(Response response, Pick pick, int attempt, long elapsed) {
+    routing.recordStatus(pick, attempt, elapsed, response.code());
+    return response;
+  }
+
+  /** {@code response}, whose attempt ends when its body does (latency: until the headers). */
+  private Response watchBody(Response response, Pick pick, int attempt, long start) {
+    return routing.recordOnBodyEnd(response, pick, attempt, elapsedSince(start),
+        () -> elapsedSince(start), () -> chain.call().isCanceled() && !deadlineReached());
+  }
+
+  /**
+   * Ends a failed attempt: the endpoint's failure, unless the caller canceled the call (then it
+   * counts neither way). Returns whether the call is over (canceled, or its timeout fired).
+   */
+  private boolean endFailed(Pick pick, int attempt, long elapsed, IOException e) {
+    boolean canceled = chain.call().isCanceled();
+    if (canceled && !deadlineReached()) {
+      routing.giveBack(pick);
+    } else {
+      routing.recordFailure(pick, attempt, elapsed, e);
+    }
+    return canceled;
+  }
+
+  /**
+   * Ends a failed attempt and, if another may go, waits for it. Returns false when the call ends
+   * with this failure: canceled, timed out, a re-send forbidden, or no retry allowed.
+   */
+  private boolean retryAfterFailure(IOException e, Pick pick, int attempt, long start,
+      PickContext context, boolean resendForbidden) throws IOException {
+    failures.add(e);
+    // The caller canceled, or the call timeout fired: nobody wants another attempt.
+    if (endFailed(pick, attempt, elapsedSince(start), e)) {
       return false;
     }
-    // Every eligible endpoint was tried: waiting and spending budget would buy nothing.
-    if (!hasUntried(context)) {
+    return !resendForbidden && waitForRetry(attempt, context, null);
+  }
+
+  /** Whether attempt {@code attempt + 1} may go; waits its delay first when it returns true. */
+  private boolean waitForRetry(int attempt, PickContext context, Response response)
+      throws IOException {
+    long delay = retryDelay(attempt, context, response);
+    if (delay < 0) {
       return false;
     }
-    // The service is already receiving as many retries as it is allowed; more would pile on.
-    if (!route.budget().tryWithdraw()) {
-      if (route.budgetWarnings().tryAcquire()) {
-        log.warn("service '{}': retry budget exhausted, failures go back to callers without retry "
-            + "(logged at most every 10 s)", route.name());
-      }
-      return false;
-    }
-    long delay = policy.delayNanos(attempt, response);
-    if (delay > 0) {
-      policy.sleeper().sleep(delay);
-    }
+    waitOut(delay);
     return true;
   }
 
-  /** Whether an eligible endpoint remains that this call has not tried. O(n); retries only. */
-  private boolean hasUntried(PickContext context) {
-    Candidates candidates = route.balancer().selector().candidates();
-    for (int i = 0; i < candidates.size(); i++) {
-      if (!context.isExcluded(candidates.endpoint(i))) {
-        return true;
-      }
+  /**
+   * The wait before attempt {@code attempt + 1}, or -1 if it may not go: attempts, an untried
+   * endpoint, budget and time remain. Takes the retry from the budget when it returns a wait.
+   */
+  private long retryDelay(int attempt, PickContext context, Response response) {
+    // The caller's patience, in attempts, is spent.
+    if (attempt >= policy.maxAttempts()) {
+      return -1;
     }
-    return false;
+    // Every eligible endpoint was tried: waiting and spending budget would buy nothing.
+    if (!routing.hasUntried(context)) {
+      return -1;
+    }
+    // A dispatcher thread that waits holds one of the client's request slots doing nothing; the
+    // retry goes to another endpoint anyway.
+    long delay = DispatcherThreads.isCurrentThread() ? 0 : policy.delayNanos(attempt, response);
+    // A wait that cannot end before the deadline would turn the last answer into a timeout.
+    if (callTimeoutNanos > 0 && delay >= remainingNanos()) {
+      return -1;
+    }
+    // The service is already receiving as many retries as it is allowed; more would pile on.
+    if (!route.budget().tryWithdraw()) {
+      route.warnBudgetExhausted(log);
+      return -1;
+    }
+    return delay;
   }
 
-  /** Picks an endpoint whose breaker lets the attempt through; skipped ones cost no attempt. */
-  private Pick pickPermitted(PickContext context) {
-    while (true) {
-      Pick pick = route.balancer().pick(context);
-      if (route.breakers().of(pick.endpoint()).tryAcquirePermission()) {
-        return pick;
-      }
-      // Open, or half-open with its probe calls taken: the endpoint was never tried.
-      pick.cancel();
-      context.exclude(pick.endpoint());
-      log.debug("service '{}': breaker of {} denied the attempt, picking another",
-          route.name(), pick.endpoint().id());
+  private void waitOut(long delay) throws IOException {
+    if (delay > 0) {
+      policy.sleeper().sleep(delay, chain.call());
+    }
+    if (chain.call().isCanceled()) {
+      IOException canceled = new IOException("Canceled");
+      failures.add(canceled);
+      throw lastFailure();
     }
   }
 
@@ -234,51 +250,39 @@ public final class CallRouter {
         || e instanceof UnknownHostException);
   }
 
-  private Request routed(Request request, Endpoint endpoint, Attempt marker) {
-    HttpUrl logical = request.url();
-    HttpUrl url = logical.newBuilder().host(endpoint.host()).port(endpoint.port()).build();
-    Request.Builder builder = request.newBuilder().url(url).tag(Attempt.class, marker);
-    if (preserveHost && request.header("Host") == null) {
-      builder.header("Host", hostHeader(logical));
-    }
-    return builder.build();
-  }
-
-  private static String hostHeader(HttpUrl url) {
-    String host = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host();
-    return url.port() == HttpUrl.defaultPort(url.scheme()) ? host : host + ":" + url.port();
-  }
-
   /**
-   * With a call timeout, each attempt gets at most an even share of the time left, so that a hung
-   * first attempt leaves room for the others; the client's own connect/read timeouts still apply
-   * when shorter. Without one, the client's timeouts apply to each attempt as they are.
+   * Each attempt runs with the client's own timeouts, the call timeout bounding them all; a
+   * per-try timeout, when set, caps its connect, read and write timeouts.
    */
-  private Chain attemptChain(int attempt) {
-    long callTimeoutNanos = chain.call().timeout().timeoutNanos();
-    if (callTimeoutNanos == 0) {
+  private Chain attemptChain() {
+    long perTry = policy.perTryTimeoutNanos();
+    if (perTry == 0) {
       return chain;
     }
-    long left = Math.max(0, callTimeoutNanos - elapsedSince(callStart));
-    int share = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
-        TimeUnit.NANOSECONDS.toMillis(left / (policy.maxAttempts() - attempt + 1))));
+    int cap = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(perTry)));
     Chain limited = chain;
-    if (chain.connectTimeoutMillis() == 0 || share < chain.connectTimeoutMillis()) {
-      limited = limited.withConnectTimeout(share, TimeUnit.MILLISECONDS);
+    if (chain.connectTimeoutMillis() == 0 || cap < chain.connectTimeoutMillis()) {
+      limited = limited.withConnectTimeout(cap, TimeUnit.MILLISECONDS);
     }
-    if (chain.readTimeoutMillis() == 0 || share < chain.readTimeoutMillis()) {
-      limited = limited.withReadTimeout(share, TimeUnit.MILLISECONDS);
+    if (chain.readTimeoutMillis() == 0 || cap < chain.readTimeoutMillis()) {
+      limited = limited.withReadTimeout(cap, TimeUnit.MILLISECONDS);
+    }
+    if (chain.writeTimeoutMillis() == 0 || cap < chain.writeTimeoutMillis()) {
+      limited = limited.withWriteTimeout(cap, TimeUnit.MILLISECONDS);
     }
     return limited;
   }
 
-  /** The latest failure, carrying every earlier attempt's failure as suppressed, in order. */
+  private long remainingNanos() {
+    return callTimeoutNanos - elapsedSince(callStart);
+  }
+
+  private boolean deadlineReached() {
+    return AttemptRouting.deadlineReached(callTimeoutNanos, remainingNanos());
+  }
+
   private IOException lastFailure() {
-    IOException last = failures.get(failures.size() - 1);
-    for (int i = 0; i < failures.size() - 1; i++) {
-      last.addSuppressed(failures.get(i));
-    }
-    return last;
+    return AttemptRouting.lastFailure(failures);
   }
 
   private long elapsedSince(long start) {

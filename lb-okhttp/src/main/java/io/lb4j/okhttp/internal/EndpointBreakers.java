@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ public final class EndpointBreakers {
   private final HealthTracker health;
   private final RateLimitedLog openWarnings;
   private final Map<String, Guard> byEndpointId = new ConcurrentHashMap<>();
+  private final AutoCloseable membership;
+  private volatile boolean closed;
   // Serializes a transition's check-and-mark with dropping the breaker, so that a dropped breaker
   // never marks its endpoint afterwards. Transitions and membership changes are rare.
   private final Object transitionLock = new Object();
@@ -54,7 +57,44 @@ public final class EndpointBreakers {
     this.registry = registry;
     this.health = balancer.healthTracker();
     this.openWarnings = new RateLimitedLog(WARN_INTERVAL_NANOS, ticker);
-    balancer.subscribeMembership(this::retainMembers);
+    this.membership = balancer.subscribeMembership(this::retainMembers);
+  }
+
+  /**
+   * The breakers that let no call through now (open or forced open), as endpoint id to state,
+   * sorted by id: for error messages.
+   */
+  public Map<String, State> openBreakers() {
+    Map<String, State> open = new TreeMap<>();
+    for (Guard guard : byEndpointId.values()) {
+      State state = guard.breaker().getState();
+      if (state == State.OPEN || state == State.FORCED_OPEN) {
+        open.put(guard.endpoint().id(), state);
+      }
+    }
+    return open;
+  }
+
+  /**
+   * Stops following the balancer's membership and the breakers' transitions, lifts the marks the
+   * breakers made (nobody would lift them afterwards) and drops every breaker from the registry.
+   * Idempotent.
+   */
+  public void close() {
+    synchronized (transitionLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    try {
+      membership.close();
+    } catch (Exception e) {
+      log.warn("service '{}': unsubscribing the circuit breakers from membership failed",
+          service, e);
+    }
+    // As if every endpoint left: each breaker dropped, each mark lifted.
+    retainMembers(List.of());
   }
 
   /**
@@ -106,8 +146,8 @@ public final class EndpointBreakers {
   private void onTransition(Guard guard, State to) {
     Endpoint endpoint = guard.endpoint();
     synchronized (transitionLock) {
-      if (byEndpointId.get(endpoint.id()) != guard) {
-        return; // dropped with its endpoint: a late outcome must not mark a non-member
+      if (closed || byEndpointId.get(endpoint.id()) != guard) {
+        return; // dropped with its endpoint or closed: a late outcome must not mark it
       }
       if (to == State.OPEN || to == State.FORCED_OPEN) {
         health.markUnavailable(endpoint, MARK_SOURCE, "circuit breaker open");

@@ -16,6 +16,9 @@ import okhttp3.Response;
  * @param retryableStatuses statuses worth another endpoint (after an idempotent request only)
  * @param backoff delay in milliseconds before retry {@code n} (1 for the first retry)
  * @param retryAfterCapNanos the longest {@code Retry-After} honoured
+ * @param perTryTimeoutNanos the cap on each attempt's connect, read and write timeouts; 0 for none
+ * @param bodyBufferLimit the largest body of an idempotent call read in full before it is
+ *     returned, so that a truncated one can be retried; 0 turns buffering off
  * @param sleeper waits out the delays
  * @param ticker measures attempts, budgets and timeouts
  * @param clock reads HTTP dates in {@code Retry-After}
@@ -25,6 +28,8 @@ public record RetryPolicy(
     Set<Integer> retryableStatuses,
     IntervalFunction backoff,
     long retryAfterCapNanos,
+    long perTryTimeoutNanos,
+    long bodyBufferLimit,
     Sleeper sleeper,
     Ticker ticker,
     Clock clock) {

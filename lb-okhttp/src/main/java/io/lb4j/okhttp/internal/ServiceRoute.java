@@ -7,8 +7,8 @@ import okhttp3.Request;
 
 /**
  * Everything the interceptor keeps for one logical service: its balancer, the keys it routes by,
- * its retry budget, its endpoints' breakers and the limiter of its budget warnings. Immutable
- * references to thread-safe parts.
+ * its retry budget, its endpoints' breakers, its recent latencies (for adaptive hedging) and the
+ * limiter of its budget warnings. Immutable references to thread-safe parts.
  *
  * @param hashKey the affinity key, or null for none
  * @param sessionKey the sticky-session id, or null for none
@@ -20,6 +20,7 @@ public record ServiceRoute(
     RequestKey sessionKey,
     RetryBudget budget,
     EndpointBreakers breakers,
+    RecentLatencies latencies,
     RateLimitedLog budgetWarnings) {
 
   /** A fresh context carrying {@code request}'s hash key and session id, where configured. */
@@ -38,5 +39,13 @@ public record ServiceRoute(
       }
     }
     return context;
+  }
+
+  /** Logs, at most every 10 s, that the budget turned a retry or hedge away. */
+  public void warnBudgetExhausted(org.slf4j.Logger log) {
+    if (budgetWarnings.tryAcquire()) {
+      log.warn("service '{}': retry budget exhausted, failures go back to callers without retry "
+          + "and calls go unhedged (logged at most every 10 s)", name);
+    }
   }
 }

@@ -1,0 +1,194 @@
+package io.lb4j.okhttp.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.lb4j.core.Candidates;
+import io.lb4j.core.Endpoint;
+import io.lb4j.core.NoEndpointAvailableException;
+import io.lb4j.core.Pick;
+import io.lb4j.core.PickContext;
+import io.lb4j.okhttp.internal.RequestSentMarker.Attempt;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where one call's attempts go: picks an endpoint whose breaker lets the attempt through,
+ * rewrites the request to it, records each attempt's outcome with its pick and breaker, and says
+ * why when no endpoint is left. One instance per call; not thread-safe except the recording
+ * methods, which touch only thread-safe parts.
+ */
+final class AttemptRouting {
+  private static final Logger log = LoggerFactory.getLogger(AttemptRouting.class);
+
+  // An answer kept while other attempts run (to return if none does better) keeps this much body.
+  private static final long KEPT_BODY_LIMIT = 64 * 1024;
+
+  private static final long MIN_DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  private final ServiceRoute route;
+  private final boolean preserveHost;
+  private final Map<String, String> refusedByBreakers = new LinkedHashMap<>();
+
+  AttemptRouting(ServiceRoute route, boolean preserveHost) {
+    this.route = route;
+    this.preserveHost = preserveHost;
+  }
+
+  ServiceRoute route() {
+    return route;
+  }
+
+  /** Picks an endpoint whose breaker lets the attempt through; skipped ones cost no attempt. */
+  Pick pickPermitted(PickContext context) {
+    while (true) {
+      Pick pick = route.balancer().pick(context);
+      CircuitBreaker breaker = route.breakers().of(pick.endpoint());
+      if (breaker.tryAcquirePermission()) {
+        return pick;
+      }
+      // Open, or half-open with its probe calls taken: the endpoint was never tried.
+      pick.cancel();
+      context.exclude(pick.endpoint());
+      refusedByBreakers.put(pick.endpoint().id(), breaker.getState().name());
+      log.debug("service '{}': breaker of {} denied the attempt, picking another",
+          route.name(), pick.endpoint().id());
+    }
+  }
+
+  /** Whether an eligible endpoint remains that this call has not tried. O(n); retries only. */
+  boolean hasUntried(PickContext context) {
+    Candidates candidates = route.balancer().selector().candidates();
+    for (int i = 0; i < candidates.size(); i++) {
+      if (!context.isExcluded(candidates.endpoint(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Why no endpoint could take the call, naming the breakers that kept endpoints out. */
+  IOException noEndpoint(NoEndpointAvailableException e) {
+    Map<String, String> breakers = new LinkedHashMap<>(refusedByBreakers);
+    route.breakers().openBreakers().forEach((id, state) -> breakers.putIfAbsent(id, state.name()));
+    StringBuilder message = new StringBuilder("service '").append(route.name())
+        .append("': no endpoint can take the call: ");
+    breakers.forEach((id, state) ->
+        message.append("circuit breaker of ").append(id).append(" is ").append(state).append("; "));
+    return new IOException(message.append(e.getMessage()).toString(), e);
+  }
+
+  /** {@code request} sent to {@code endpoint}, tagged with {@code marker}. */
+  Request routed(Request request, Endpoint endpoint, Attempt marker) {
+    HttpUrl logical = request.url();
+    HttpUrl url = logical.newBuilder().host(endpoint.host()).port(endpoint.port()).build();
+    Request.Builder builder = request.newBuilder().url(url).tag(Attempt.class, marker);
+    if (preserveHost && request.header("Host") == null) {
+      builder.header("Host", hostHeader(logical));
+    }
+    return builder.build();
+  }
+
+  private static String hostHeader(HttpUrl url) {
+    String host = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host();
+    return url.port() == HttpUrl.defaultPort(url.scheme()) ? host : host + ":" + url.port();
+  }
+
+  /** The endpoint answered: a 5xx counts against it, any other status (429 included) for it. */
+  void recordStatus(Pick pick, int attempt, long elapsed, int code) {
+    CircuitBreaker breaker = route.breakers().of(pick.endpoint());
+    boolean serverError = code >= 500;
+    if (serverError) {
+      breaker.onError(elapsed, TimeUnit.NANOSECONDS,
+          new HttpStatusFailure(code, pick.endpoint().id(), attempt));
+    } else {
+      breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+      route.latencies().record(elapsed);
+    }
+    pick.complete(!serverError, elapsed);
+    if (log.isDebugEnabled()) {
+      log.debug("service '{}' attempt {} to {}: HTTP {} in {} µs",
+          route.name(), attempt, pick.endpoint().id(), code, elapsed / 1000);
+    }
+  }
+
+  /** The endpoint failed the attempt (an I/O error, a timeout, a body cut off). */
+  void recordFailure(Pick pick, int attempt, long elapsed, IOException e) {
+    route.breakers().of(pick.endpoint()).onError(elapsed, TimeUnit.NANOSECONDS, e);
+    pick.complete(false, elapsed);
+    if (log.isDebugEnabled()) {
+      log.debug("service '{}' attempt {} to {} failed after {} µs: {}",
+          route.name(), attempt, pick.endpoint().id(), elapsed / 1000, e.toString());
+    }
+  }
+
+  /**
+   * {@code response}, whose attempt is recorded when its body ends: a success (latency: until the
+   * headers) when read to the end or closed early, a failure when a read fails, or nothing when
+   * {@code givenUp} says the caller gave up meanwhile.
+   */
+  Response recordOnBodyEnd(Response response, Pick pick, int attempt, long headersElapsed,
+      LongSupplier elapsed, BooleanSupplier givenUp) {
+    return BodyOutcome.watch(response, failure -> {
+      if (failure == null) {
+        recordStatus(pick, attempt, headersElapsed, response.code());
+      } else if (givenUp.getAsBoolean()) {
+        giveBack(pick);
+      } else {
+        recordFailure(pick, attempt, elapsed.getAsLong(), failure);
+      }
+    });
+  }
+
+  /**
+   * {@code response} with its body (up to {@value #KEPT_BODY_LIMIT} bytes) in memory and its
+   * stream closed, so that keeping it while other attempts run holds no exchange open.
+   */
+  static Response detach(Response response) {
+    ResponseBody kept;
+    try {
+      kept = response.peekBody(KEPT_BODY_LIMIT);
+    } catch (IOException e) {
+      kept = ResponseBody.create(new byte[0], response.body().contentType());
+    }
+    response.close();
+    return response.newBuilder().body(kept).build();
+  }
+
+  /**
+   * Whether a canceled call was canceled by its call timeout rather than by its caller, given the
+   * time left by this interceptor's own reckoning. OkHttp starts the call timeout before the
+   * interceptor runs (the user's interceptors and a descheduled thread come in between) and does
+   * not say which cancel it was: a cancel within the last tenth of the call timeout (at least
+   * 20 ms) counts as the timeout. The endpoint then had nine tenths of the time and had not
+   * answered.
+   */
+  static boolean deadlineReached(long callTimeoutNanos, long remainingNanos) {
+    return callTimeoutNanos > 0
+        && remainingNanos <= Math.max(MIN_DEADLINE_SLACK_NANOS, callTimeoutNanos / 10);
+  }
+
+  /** The latest of {@code failures}, carrying every earlier one as suppressed, in order. */
+  static IOException lastFailure(List<IOException> failures) {
+    IOException last = failures.get(failures.size() - 1);
+    for (int i = 0; i < failures.size() - 1; i++) {
+      last.addSuppressed(failures.get(i));
+    }
+    return last;
+  }
+
+  /** The attempt never put the endpoint to the test (canceled, lost a hedge, a bug below us). */
+  void giveBack(Pick pick) {
+    route.breakers().of(pick.endpoint()).releasePermission();
+    pick.cancel();
+  }
+}

@@ -1,0 +1,295 @@
+package io.lb4j.okhttp.internal;
+
+import io.lb4j.core.NoEndpointAvailableException;
+import io.lb4j.core.Pick;
+import io.lb4j.core.PickContext;
+import io.lb4j.okhttp.HedgingPolicy;
+import io.lb4j.okhttp.internal.RequestSentMarker.Attempt;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Interceptor.Chain;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one hedged call of one service: its attempts are calls of their own on the attempt client,
+ * started one per hedging delay (at once after a failure or a non-fatal status), each to an
+ * endpoint the call has not tried, the hedges paid from the retry budget. The first other answer
+ * wins; the attempts still running are canceled and their picks given back. The call's own
+ * thread waits for the outcomes, checking every 10 ms for the call's cancel (OkHttp offers no
+ * callback for it); the call timeout, which cancels the call, bounds the set, each attempt's own
+ * call timeout being the time left. Attempts running when it fires are their endpoints' failures.
+ *
+ * <p>One instance per call. Its state belongs to the call's thread; attempts' callbacks only hand
+ * their outcome over through a queue, or close it if the attempt was abandoned meanwhile.
+ */
+public final class HedgedCall {
+  private static final Logger log = LoggerFactory.getLogger(HedgedCall.class);
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  private final Chain chain;
+  private final ServiceRoute route;
+  private final AttemptRouting routing;
+  private final RetryPolicy policy;
+  private final HedgingPolicy hedging;
+  private final OkHttpClient client;
+  private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
+  private final List<Running> running = new ArrayList<>();
+  private final List<IOException> failures = new ArrayList<>();
+  private final long callStart;
+  private final long callTimeoutNanos;
+  private int launched;
+  private boolean mayHedge = true;
+  // The latest non-fatal status, detached, in case nothing better comes.
+  private Response lastAnswer;
+
+  public HedgedCall(Chain chain, ServiceRoute route, RetryPolicy policy, HedgingPolicy hedging,
+      OkHttpClient client, boolean preserveHost) {
+    this.chain = chain;
+    this.route = route;
+    this.routing = new AttemptRouting(route, preserveHost);
+    this.policy = policy;
+    this.hedging = hedging;
+    this.client = client;
+    this.callStart = policy.ticker().read();
+    this.callTimeoutNanos = chain.call().timeout().timeoutNanos();
+  }
+
+  /**
+   * Runs the call: the winning answer, or the last non-fatal answer, or the last failure with
+   * every earlier one attached as suppressed.
+   */
+  public Response proceed() throws IOException {
+    Request request = chain.request();
+    PickContext context = route.contextFor(request);
+    route.budget().deposit();
+    try {
+      launch(request, context);
+    } catch (NoEndpointAvailableException e) {
+      throw routing.noEndpoint(e);
+    }
+    long nextHedgeAt = now() + delayNanos();
+    try {
+      while (true) {
+        if (chain.call().isCanceled()) {
+          abandonRunning(deadlineReached());
+          failures.add(new IOException("Canceled"));
+          throw lastFailure();
+        }
+        long now = now();
+        boolean hedgePending = mayHedge && launched < hedging.maxAttempts();
+        if (hedgePending && now >= nextHedgeAt) {
+          hedge(request, context);
+          nextHedgeAt = now + delayNanos();
+          continue;
+        }
+        if (running.isEmpty()) {
+          return answerOrFailure();
+        }
+        long wait = hedgePending ? Math.min(POLL_NANOS, nextHedgeAt - now) : POLL_NANOS;
+        Outcome outcome = outcomes.poll(wait, TimeUnit.NANOSECONDS);
+        if (outcome == null) {
+          continue;
+        }
+        running.remove(outcome.attempt);
+        Response answer = outcome.response;
+        if (answer != null && !hedging.nonFatalStatuses().contains(answer.code())) {
+          abandonRunning(false);
+          return winner(outcome);
+        }
+        recordLoss(outcome);
+        nextHedgeAt = now; // a failure or a non-fatal status: the next hedge goes at once
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abandonRunning(false);
+      InterruptedIOException interrupted = new InterruptedIOException("interrupted while hedging");
+      interrupted.initCause(e);
+      throw interrupted;
+    }
+  }
+
+  private Response winner(Outcome outcome) {
+    if (lastAnswer != null) {
+      lastAnswer.close();
+    }
+    Running attempt = outcome.attempt;
+    Response response = outcome.response;
+    if (response.code() >= 500) {
+      routing.recordStatus(attempt.pick, attempt.number, outcome.elapsed, response.code());
+      return response;
+    }
+    return routing.recordOnBodyEnd(response, attempt.pick, attempt.number, outcome.elapsed,
+        () -> elapsedSince(attempt.start), () -> false);
+  }
+
+  private void recordLoss(Outcome outcome) {
+    Running attempt = outcome.attempt;
+    if (outcome.response == null) {
+      routing.recordFailure(attempt.pick, attempt.number, outcome.elapsed, outcome.failure);
+      failures.add(outcome.failure);
+      return;
+    }
+    Response response = outcome.response;
+    routing.recordStatus(attempt.pick, attempt.number, outcome.elapsed, response.code());
+    String endpointId = attempt.pick.endpoint().id();
+    failures.add(new HttpStatusFailure(response.code(), endpointId, attempt.number));
+    if (lastAnswer != null) {
+      lastAnswer.close();
+    }
+    lastAnswer = AttemptRouting.detach(response);
+  }
+
+  private Response answerOrFailure() throws IOException {
+    if (lastAnswer != null) {
+      return lastAnswer;
+    }
+    throw lastFailure();
+  }
+
+  /** Sends the next hedge if an untried endpoint, budget and time remain; else stops hedging. */
+  private void hedge(Request request, PickContext context) {
+    // Every eligible endpoint was tried: a hedge must never go to the same instance twice.
+    if (!routing.hasUntried(context) || (callTimeoutNanos > 0 && remainingNanos() <= 0)) {
+      mayHedge = false;
+      return;
+    }
+    // Hedges are retries sent early: the same budget keeps them off a struggling fleet.
+    if (!route.budget().tryWithdraw()) {
+      route.warnBudgetExhausted(log);
+      mayHedge = false;
+      return;
+    }
+    try {
+      launch(request, context);
+    } catch (NoEndpointAvailableException e) {
+      mayHedge = false;
+    }
+  }
+
+  private void launch(Request request, PickContext context) {
+    context.attempt(launched + 1);
+    Pick pick = routing.pickPermitted(context);
+    context.exclude(pick.endpoint());
+    launched++;
+    Attempt marker = new Attempt();
+    Call call = client.newCall(routing.routed(request, pick.endpoint(), marker));
+    if (callTimeoutNanos > 0) {
+      call.timeout().timeout(Math.max(1, remainingNanos()), TimeUnit.NANOSECONDS);
+    }
+    Running attempt = new Running(launched, pick, call, now());
+    running.add(attempt);
+    call.enqueue(new Callback() {
+      @Override
+      public void onResponse(Call call, Response response) {
+        long elapsed = elapsedSince(attempt.start);
+        attempt.deliver(new Outcome(attempt, marker.restore(response), null, elapsed));
+      }
+
+      @Override
+      public void onFailure(Call call, IOException e) {
+        long elapsed = elapsedSince(attempt.start);
+        attempt.deliver(new Outcome(attempt, null, SentAttemptFailure.unwrap(e), elapsed));
+      }
+    });
+  }
+
+  /**
+   * Cancels every attempt still running: given back (lost a race, or the caller gave up), or the
+   * endpoint's failure if the call timeout fired. Answers that arrived meanwhile lost too;
+   * failures that arrived meanwhile are failures.
+   */
+  private void abandonRunning(boolean timedOut) {
+    for (Running attempt : running) {
+      if (!attempt.abandon()) {
+        continue; // its outcome is in the queue, drained below
+      }
+      attempt.call.cancel();
+      if (timedOut) {
+        IOException timeout = new InterruptedIOException("call timeout fired during the attempt");
+        routing.recordFailure(attempt.pick, attempt.number, elapsedSince(attempt.start), timeout);
+      } else {
+        routing.giveBack(attempt.pick);
+      }
+    }
+    running.clear();
+    for (Outcome late; (late = outcomes.poll()) != null; ) {
+      if (late.response == null) {
+        // It failed on its own before we gave up on it (its own timeout, a reset).
+        routing.recordFailure(late.attempt.pick, late.attempt.number, late.elapsed, late.failure);
+      } else {
+        late.response.close();
+        routing.giveBack(late.attempt.pick);
+      }
+    }
+  }
+
+  private long delayNanos() {
+    return hedging.delayNanos(route.latencies().percentileNanos());
+  }
+
+  private long now() {
+    return policy.ticker().read();
+  }
+
+  private long remainingNanos() {
+    return callTimeoutNanos - elapsedSince(callStart);
+  }
+
+  private boolean deadlineReached() {
+    return AttemptRouting.deadlineReached(callTimeoutNanos, remainingNanos());
+  }
+
+  private long elapsedSince(long start) {
+    return Math.max(0, now() - start);
+  }
+
+  private IOException lastFailure() {
+    return AttemptRouting.lastFailure(failures);
+  }
+
+  /** One attempt in flight; its outcome is delivered or it is abandoned, exactly once. */
+  private final class Running {
+    private static final int RUNNING = 0;
+    private static final int DELIVERED = 1;
+    private static final int ABANDONED = 2;
+
+    final int number;
+    final Pick pick;
+    final Call call;
+    final long start;
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+
+    Running(int number, Pick pick, Call call, long start) {
+      this.number = number;
+      this.pick = pick;
+      this.call = call;
+      this.start = start;
+    }
+
+    void deliver(Outcome outcome) {
+      if (state.compareAndSet(RUNNING, DELIVERED)) {
+        outcomes.add(outcome);
+      } else if (outcome.response != null) {
+        outcome.response.close(); // abandoned: its pick is already given back
+      }
+    }
+
+    boolean abandon() {
+      return state.compareAndSet(RUNNING, ABANDONED);
+    }
+  }
+
+  private record Outcome(Running attempt, Response response, IOException failure, long elapsed) {}
+}

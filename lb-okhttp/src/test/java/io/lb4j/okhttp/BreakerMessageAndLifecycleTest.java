@@ -1,0 +1,108 @@
+package io.lb4j.okhttp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.lb4j.core.Endpoint;
+import io.lb4j.core.LoadBalancer;
+import io.lb4j.core.MutableServerList;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What a refusal by open breakers says, and how a wrapped client and its interceptor end. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class BreakerMessageAndLifecycleTest {
+  private final Harness harness = new Harness();
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  private static CircuitBreaker breaker(LoadBalancingInterceptor interceptor, Endpoint endpoint) {
+    return interceptor.circuitBreakerRegistry().find("orders/" + endpoint.id()).orElseThrow();
+  }
+
+  @Test
+  void callRefusedByAnOpenBreakerSaysWhichBreakerIsOpen() throws IOException {
+    Backends backends = harness.backends(1);
+    LoadBalancingInterceptor interceptor =
+        harness.interceptor(harness.balancer(backends.serverList())).build();
+    OkHttpClient client = LoadBalancedOkHttp.wrap(new OkHttpClient(), interceptor);
+    client.newCall(Harness.get("http://orders/")).execute().close(); // creates the breaker
+    Endpoint only = backends.endpoint(0);
+    breaker(interceptor, only).transitionToOpenState();
+
+    assertThatThrownBy(() -> client.newCall(Harness.get("http://orders/")).execute())
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("circuit breaker of " + only.id() + " is OPEN");
+  }
+
+  @Test
+  void closedInterceptorNoLongerMarksEndpointsAndLiftsTheMarksItMade() throws IOException {
+    Backends backends = harness.backends(2);
+    MutableServerList servers = backends.serverList();
+    LoadBalancer balancer = harness.balancer(servers);
+    LoadBalancingInterceptor interceptor = harness.interceptor(balancer).build();
+    OkHttpClient client = LoadBalancedOkHttp.wrap(new OkHttpClient(), interceptor);
+    for (int i = 0; i < 2; i++) {
+      client.newCall(Harness.get("http://orders/")).execute().close(); // creates both breakers
+    }
+    Endpoint opened = backends.endpoint(0);
+    Endpoint later = backends.endpoint(1);
+    breaker(interceptor, opened).transitionToOpenState();
+    assertThat(balancer.healthTracker().isAvailable(opened)).isFalse();
+    CircuitBreaker laterBreaker = breaker(interceptor, later);
+
+    interceptor.close();
+
+    assertThat(balancer.healthTracker().isAvailable(opened)).as("its mark lifted on close").isTrue();
+    laterBreaker.transitionToOpenState();
+    assertThat(balancer.healthTracker().isAvailable(later)).as("no mark after close").isTrue();
+    assertThat(interceptor.circuitBreakerRegistry().getAllCircuitBreakers()).isEmpty();
+    assertThatThrownBy(() -> client.newCall(Harness.get("http://orders/")).execute())
+        .isInstanceOf(IOException.class).hasMessageContaining("closed");
+  }
+
+  @Test
+  void wrapPutsItsNetworkMarkerFirstAndLeavesTheClientsOwnSettings() {
+    Interceptor users = chain -> chain.proceed(chain.request());
+    OkHttpClient original = new OkHttpClient.Builder().addNetworkInterceptor(users).build();
+    Backends backends;
+    try {
+      backends = harness.backends(1);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+
+    OkHttpClient wrapped = LoadBalancedOkHttp.wrap(original,
+        harness.interceptor(harness.balancer(backends.serverList())).build());
+
+    assertThat(wrapped.networkInterceptors()).hasSize(2).last().isSameAs(users);
+    assertThat(wrapped.retryOnConnectionFailure()).isEqualTo(original.retryOnConnectionFailure());
+    assertThat(wrapped.followRedirects()).isEqualTo(original.followRedirects());
+    assertThat(wrapped.connectionPool()).isSameAs(original.connectionPool());
+    assertThat(original.interceptors()).isEmpty();
+  }
+
+  @Test
+  void hostsWithoutServiceKeepOkHttpsOwnRetryOfA408() throws IOException {
+    Backends routed = harness.backends(1);
+    Backends direct = harness.backends(1);
+    direct.respondAll(request -> direct.requestCount(0) == 1 ? Backends.status(408) : Backends.ok(0));
+    OkHttpClient client = LoadBalancedOkHttp.wrap(new OkHttpClient(),
+        harness.interceptor(harness.balancer(routed.serverList())).build());
+
+    try (Response response = client.newCall(Harness.get(direct.server(0).url("/").toString())).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+    }
+    assertThat(direct.requestCount(0)).isEqualTo(2);
+  }
+}
