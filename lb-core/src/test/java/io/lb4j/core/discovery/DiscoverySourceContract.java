@@ -107,22 +107,33 @@ public abstract class DiscoverySourceContract {
 
   /** Lets one query run (if polling) and waits until the source has received one more answer. */
   protected final void awaitAnswer(DiscoveryServerList source) {
-    long before = source.status().answers();
-    step();
-    await().atMost(DEADLINE).until(() -> source.status().answers() > before);
+    awaitAnswer(pollsRegistry() ? scheduler : null, source);
   }
 
   /** Lets one query run (if polling) and waits until the source has counted one more failure. */
   protected final void awaitFailure(DiscoveryServerList source) {
-    int before = source.status().consecutiveFailures();
-    step();
-    await().atMost(DEADLINE).until(() -> source.status().consecutiveFailures() > before);
+    awaitFailure(pollsRegistry() ? scheduler : null, source);
   }
 
-  private void step() {
-    if (pollsRegistry()) {
+  /**
+   * Runs the next task of {@code scheduler} (if not null: the polling source's next query) and
+   * waits, with a deadline, until {@code source} has received one more successful answer.
+   */
+  public static void awaitAnswer(ManualScheduler scheduler, DiscoveryServerList source) {
+    long before = source.status().answers();
+    if (scheduler != null) {
       scheduler.runNext();
     }
+    await().atMost(DEADLINE).until(() -> source.status().answers() > before);
+  }
+
+  /** Like {@link #awaitAnswer(ManualScheduler, DiscoveryServerList)}, for one more failure. */
+  public static void awaitFailure(ManualScheduler scheduler, DiscoveryServerList source) {
+    int before = source.status().consecutiveFailures();
+    if (scheduler != null) {
+      scheduler.runNext();
+    }
+    await().atMost(DEADLINE).until(() -> source.status().consecutiveFailures() > before);
   }
 
   protected final List<Endpoint> expected(Instance... instances) {
