@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,7 @@ public abstract class DiscoverySourceContract {
   protected static final Instance B = new Instance("10.0.0.2", 8081, 20);
   protected static final Instance C = new Instance("10.0.0.3", 8082, 30);
   private static final Duration DEADLINE = Duration.ofSeconds(10);
+  private static final Duration POLL = Duration.ofMillis(10);
 
   protected final ManualScheduler scheduler = new ManualScheduler();
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -117,23 +119,30 @@ public abstract class DiscoverySourceContract {
 
   /**
    * Runs the next task of {@code scheduler} (if not null: the polling source's next query) and
-   * waits, with a deadline, until {@code source} has received one more successful answer.
+   * waits, with a deadline, until {@code source} has received one more successful answer and, if
+   * polling, has scheduled its next query (so {@link ManualScheduler#nextDelay()} shows it).
    */
   public static void awaitAnswer(ManualScheduler scheduler, DiscoveryServerList source) {
     long before = source.status().answers();
-    if (scheduler != null) {
-      scheduler.runNext();
-    }
-    await().atMost(DEADLINE).until(() -> source.status().answers() > before);
+    awaitStep(scheduler, () -> source.status().answers() > before);
   }
 
   /** Like {@link #awaitAnswer(ManualScheduler, DiscoveryServerList)}, for one more failure. */
   public static void awaitFailure(ManualScheduler scheduler, DiscoveryServerList source) {
     int before = source.status().consecutiveFailures();
-    if (scheduler != null) {
-      scheduler.runNext();
+    awaitStep(scheduler, () -> source.status().consecutiveFailures() > before);
+  }
+
+  private static void awaitStep(ManualScheduler scheduler, Callable<Boolean> outcome) {
+    if (scheduler == null) {
+      await().atMost(DEADLINE).pollInterval(POLL).until(outcome);
+      return;
     }
-    await().atMost(DEADLINE).until(() -> source.status().consecutiveFailures() > before);
+    // A polling source records the outcome, then schedules its next query: wait for both.
+    long scheduled = scheduler.scheduledCount();
+    scheduler.runNext();
+    await().atMost(DEADLINE).pollInterval(POLL)
+        .until(() -> outcome.call() && scheduler.scheduledCount() > scheduled);
   }
 
   protected final List<Endpoint> expected(Instance... instances) {
