@@ -189,6 +189,7 @@ public final class DiscoveryOptions {
       return this;
     }
 
+    /** The options set so far; the builder may be reused. */
     public DiscoveryOptions build() {
       return new DiscoveryOptions(this);
     }

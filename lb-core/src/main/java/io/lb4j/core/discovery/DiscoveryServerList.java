@@ -57,10 +57,14 @@ public abstract class DiscoveryServerList implements ServerList, AutoCloseable {
 
   /**
    * @param name names the source in logs, errors and {@link DiscoveryStatus#source()}, e.g.
-   *     {@code "consul service orders"}
+   *     {@code "consul service orders"}; not blank
+   * @param options the shared discovery settings
    */
   protected DiscoveryServerList(String name, DiscoveryOptions options) {
     this.name = Objects.requireNonNull(name, "name");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("name must not be blank, was '" + name + "'");
+    }
     this.options = Objects.requireNonNull(options, "options");
     this.status = DiscoveryStatus.initial(name);
   }
@@ -184,6 +188,7 @@ public abstract class DiscoveryServerList implements ServerList, AutoCloseable {
    */
   protected final void schedule(Runnable task, Duration delay) {
     Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(delay, "delay");
     synchronized (lock) {
       if (closed) {
         return;

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 public abstract class PollingServerList extends DiscoveryServerList {
   private final RetryBackoff backoff;
 
+  /** @see DiscoveryServerList#DiscoveryServerList(String, DiscoveryOptions) */
   protected PollingServerList(String name, DiscoveryOptions options) {
     super(name, options);
     this.backoff = new RetryBackoff(options.initialBackoff().toNanos(),

@@ -121,6 +121,7 @@ public final class RegistryAnswer {
       return this;
     }
 
+    /** The answer collected so far: its valid endpoints, skipped count and refresh delay. */
     public RegistryAnswer build() {
       return new RegistryAnswer(List.copyOf(endpoints), skipped, refreshAfter);
     }

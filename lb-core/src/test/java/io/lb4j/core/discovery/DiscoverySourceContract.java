@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -168,6 +169,26 @@ public abstract class DiscoverySourceContract {
     assertThat(source.isReady()).isTrue();
     assertThat(source.status().ready()).isTrue();
     assertThat(source.endpoints()).containsExactlyInAnyOrderElementsOf(expected(A, B));
+  }
+
+  @Test
+  void initialAnswerIsPublishedBeforeTheSourceTurnsReady() throws Exception {
+    assumeThat(pollsRegistry()).as("a pushed source may answer before the test subscribes").isTrue();
+    registry.register(List.of(A, B));
+    DiscoveryServerList source = start(options());
+    List<Boolean> readyWhenPublished = new CopyOnWriteArrayList<>();
+    source.subscribe(endpoints -> {
+      if (!endpoints.isEmpty()) {
+        readyWhenPublished.add(source.isReady());
+      }
+    });
+
+    awaitAnswer(source);
+    registry.register(List.of(A, B, C));
+    awaitAnswer(source);
+
+    // A balancer reads isReady() in its listener to start the first answer at full weight.
+    assertThat(readyWhenPublished).containsExactly(false, true);
   }
 
   @Test
