@@ -40,6 +40,12 @@ import okhttp3.Response;
  * safe; {@link #close()} cancels the query in flight.
  */
 public final class ConsulServerList extends PollingServerList {
+  /** Metadata key holding the instance's {@code Service.ID}. */
+  public static final String ID_METADATA = "consul.id";
+  /** Metadata key holding the name of the instance's node ({@code Node.Node}). */
+  public static final String NODE_METADATA = "consul.node";
+  /** Metadata key holding the instance's {@code Service.Tags}, comma-separated. */
+  public static final String TAGS_METADATA = "consul.tags";
   private static final String TOKEN_HEADER = "X-Consul-Token";
   private static final String INDEX_HEADER = "X-Consul-Index";
 

@@ -1,7 +1,6 @@
 package io.lb4j.consul;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.lb4j.consul.internal.HealthServiceParser;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.discovery.DiscoveryOptions;
 import io.lb4j.core.discovery.DiscoveryServerList;
@@ -28,9 +27,9 @@ class ConsulContractTest extends DiscoverySourceContract {
   protected Endpoint expectedEndpoint(Instance instance) {
     return super.expectedEndpoint(instance).toBuilder()
         .metadata("version", "2.1.0")
-        .metadata(HealthServiceParser.ID_METADATA, FakeConsul.serviceId(instance))
-        .metadata(HealthServiceParser.NODE_METADATA, FakeConsul.nodeName(instance))
-        .metadata(HealthServiceParser.TAGS_METADATA, "v2,primary")
+        .metadata(ConsulServerList.ID_METADATA, FakeConsul.serviceId(instance))
+        .metadata(ConsulServerList.NODE_METADATA, FakeConsul.nodeName(instance))
+        .metadata(ConsulServerList.TAGS_METADATA, "v2,primary")
         .build();
   }
 

@@ -36,6 +36,9 @@ import org.xbill.DNS.Type;
  * against the agent's DNS port. Thread-safe; close it to stop querying.
  */
 public final class DnsServerList extends PollingServerList {
+  /** Metadata key holding the SRV target name on an endpoint built from an SRV record. */
+  public static final String TARGET_METADATA = "dns.target";
+
   private final Name name;
   private final List<Integer> types;
   private final int port;

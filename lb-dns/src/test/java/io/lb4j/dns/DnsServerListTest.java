@@ -12,7 +12,6 @@ import io.lb4j.core.discovery.DiscoveryServerList;
 import io.lb4j.core.discovery.DiscoverySourceContract;
 import io.lb4j.core.discovery.ManualScheduler;
 import io.lb4j.dns.TestDnsServer.Mode;
-import io.lb4j.dns.internal.DnsAnswers;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -133,9 +132,9 @@ class DnsServerListTest {
 
     assertThat(list.endpoints()).containsExactly(
         Endpoint.builder("a.orders.test", 8080).weight(1)
-            .metadata(DnsAnswers.TARGET_METADATA, "a.orders.test").build(),
+            .metadata(DnsServerList.TARGET_METADATA, "a.orders.test").build(),
         Endpoint.builder("b.orders.test", 8081).weight(5)
-            .metadata(DnsAnswers.TARGET_METADATA, "b.orders.test").build());
+            .metadata(DnsServerList.TARGET_METADATA, "b.orders.test").build());
   }
 
   @Test

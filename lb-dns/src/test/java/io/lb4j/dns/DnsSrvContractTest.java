@@ -5,7 +5,6 @@ import io.lb4j.core.discovery.DiscoveryOptions;
 import io.lb4j.core.discovery.DiscoveryServerList;
 import io.lb4j.core.discovery.DiscoverySourceContract;
 import io.lb4j.dns.TestDnsServer.Mode;
-import io.lb4j.dns.internal.DnsAnswers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -34,7 +33,7 @@ class DnsSrvContractTest extends DiscoverySourceContract {
   @Override
   protected Endpoint expectedEndpoint(Instance instance) {
     return super.expectedEndpoint(instance).toBuilder()
-        .metadata(DnsAnswers.TARGET_METADATA, target(instance).toString(true)).build();
+        .metadata(DnsServerList.TARGET_METADATA, target(instance).toString(true)).build();
   }
 
   static Name target(Instance instance) {

@@ -2,6 +2,7 @@ package io.lb4j.consul.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lb4j.consul.ConsulServerList;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.discovery.RegistryAnswer;
 import java.io.IOException;
@@ -22,14 +23,11 @@ import java.util.Map;
  * tree reads only what lb4j needs without classes that break on them. Thread-safe.
  */
 public final class HealthServiceParser {
-  public static final String ID_METADATA = "consul.id";
-  public static final String NODE_METADATA = "consul.node";
-  public static final String TAGS_METADATA = "consul.tags";
-
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final String source;
 
+  /** @param source names the source in WARN messages about skipped entries */
   public HealthServiceParser(String source) {
     this.source = source;
   }
@@ -80,14 +78,14 @@ public final class HealthServiceParser {
     service.path("Tags").forEach(tag -> tags.add(tag.asText()));
     String id = text(service, "ID");
     if (!id.isEmpty()) {
-      endpoint.metadata(ID_METADATA, id);
+      endpoint.metadata(ConsulServerList.ID_METADATA, id);
     }
     String nodeName = text(node, "Node");
     if (!nodeName.isEmpty()) {
-      endpoint.metadata(NODE_METADATA, nodeName);
+      endpoint.metadata(ConsulServerList.NODE_METADATA, nodeName);
     }
     if (!tags.isEmpty()) {
-      endpoint.metadata(TAGS_METADATA, String.join(",", tags));
+      endpoint.metadata(ConsulServerList.TAGS_METADATA, String.join(",", tags));
     }
     return endpoint.build();
   }

@@ -2,6 +2,7 @@ package io.lb4j.dns.internal;
 
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.discovery.RegistryAnswer;
+import io.lb4j.dns.DnsServerList;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,9 +24,6 @@ import org.xbill.DNS.Type;
  * the outage, readiness and empty-answer rules in the base class.
  */
 public final class DnsAnswers {
-  /** Metadata key holding an SRV record's target name on the endpoint built from it. */
-  public static final String TARGET_METADATA = "dns.target";
-
   private final String source;
   private final TtlBounds ttl;
 
@@ -105,7 +103,7 @@ public final class DnsAnswers {
     String target = record.getTarget().toString(true);
     String host = address != null ? addressOf(address).getHostAddress() : target;
     return Endpoint.builder(host, record.getPort()).weight(weight)
-        .metadata(TARGET_METADATA, target).build();
+        .metadata(DnsServerList.TARGET_METADATA, target).build();
   }
 
   static int scaledWeight(int srvWeight, int maxWeight) {
