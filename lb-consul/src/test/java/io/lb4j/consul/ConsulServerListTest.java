@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class ConsulServerListTest {
   private static final Instance A = new Instance("10.0.0.1", 8080, 10);
   private static final Instance B = new Instance("10.0.0.2", 8081, 20);
-  private static final Duration DEADLINE = Duration.ofSeconds(10);
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
 
   private final ManualScheduler scheduler = new ManualScheduler();
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -71,6 +72,11 @@ class ConsulServerListTest {
   private HttpUrl lastRequestUrl() {
     List<RecordedRequest> requests = consul.requests();
     return requests.get(requests.size() - 1).getUrl();
+  }
+
+  /** The library's defaults (shared scheduler, real time), with room for a loaded test machine. */
+  private static DiscoveryOptions defaultsWithPatientStart() {
+    return DiscoveryOptions.defaults().toBuilder().initialWait(DEADLINE).build();
   }
 
   @Test
@@ -208,11 +214,11 @@ class ConsulServerListTest {
       throws Exception {
     consul.register(List.of(A, B));
     ConsulServerList list = ConsulServerList.builder(FakeConsul.SERVICE).agent(consul.url())
-        .wait(Duration.ofMinutes(1)).build();
+        .wait(Duration.ofMinutes(1)).options(defaultsWithPatientStart()).build();
     closeables.add(list);
     LoadBalancer balancer = LoadBalancer.builder(list).name("orders").build();
     closeables.add(balancer);
-    list.whenReady().get();
+    list.whenReady().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     assertThat(balancer.endpoints()).hasSize(2);
     await().atMost(DEADLINE).until(() -> lastRequestUrl().queryParameter("index") != null);
 
@@ -231,8 +237,8 @@ class ConsulServerListTest {
     consul.register(List.of(A));
     OkHttpClient client = new OkHttpClient();
     ConsulServerList list = ConsulServerList.builder(FakeConsul.SERVICE).agent(consul.url())
-        .wait(Duration.ofMinutes(1)).client(client).build();
-    list.whenReady().get();
+        .wait(Duration.ofMinutes(1)).client(client).options(defaultsWithPatientStart()).build();
+    list.whenReady().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     await().atMost(DEADLINE).until(() -> client.dispatcher().runningCallsCount() == 1
         && lastRequestUrl().queryParameter("index") != null);
 

@@ -17,6 +17,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +33,7 @@ import org.xbill.DNS.SRVRecord;
 class DnsServerListTest {
   private static final Name HOST = Name.fromConstantString("orders.test.");
   private static final Name SERVICE = Name.fromConstantString("_http._tcp.orders.test.");
-  private static final Duration DEADLINE = Duration.ofSeconds(10);
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
 
   private final ManualScheduler scheduler = new ManualScheduler();
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -84,6 +85,11 @@ class DnsServerListTest {
   private static SRVRecord srv(int priority, int weight, int port, String target) {
     return new SRVRecord(SERVICE, DClass.IN, 30, priority, weight, port,
         Name.fromConstantString(target));
+  }
+
+  /** The library's defaults (shared scheduler, real time), with room for a loaded test machine. */
+  private static DiscoveryOptions defaultsWithPatientStart() {
+    return DiscoveryOptions.defaults().toBuilder().initialWait(DEADLINE).build();
   }
 
   @Test
@@ -211,12 +217,12 @@ class DnsServerListTest {
     server = TestDnsServer.start(false);
     server.set(HOST, List.of(a(HOST, 1, "10.0.0.1"), a(HOST, 1, "10.0.0.2")));
     DnsServerList list = closing(DnsServerList.addresses(HOST.toString(), 8080)
-        .servers(server.address()).ipv6(false).build());
+        .servers(server.address()).ipv6(false).options(defaultsWithPatientStart()).build());
     LoadBalancer balancer = closing(LoadBalancer.builder(list).name("orders").build());
     Set<String> publishingThreads = ConcurrentHashMap.newKeySet();
     balancer.subscribeMembership(endpoints -> publishingThreads.add(Thread.currentThread().getName()));
 
-    list.whenReady().get();
+    list.whenReady().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     assertThat(balancer.endpoints()).hasSize(2);
 
     server.set(HOST, List.of(a(HOST, 1, "10.0.0.2"), a(HOST, 1, "10.0.0.3")));

@@ -40,7 +40,7 @@ public abstract class DiscoverySourceContract {
   protected static final Instance A = new Instance("10.0.0.1", 8080, 10);
   protected static final Instance B = new Instance("10.0.0.2", 8081, 20);
   protected static final Instance C = new Instance("10.0.0.3", 8082, 30);
-  private static final Duration DEADLINE = Duration.ofSeconds(10);
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static final Duration POLL = Duration.ofMillis(10);
 
   protected final ManualScheduler scheduler = new ManualScheduler();
