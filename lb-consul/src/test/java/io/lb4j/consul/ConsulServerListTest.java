@@ -192,6 +192,44 @@ class ConsulServerListTest {
   }
 
   @Test
+  void connectionDroppedDuringABlockingQueryKeepsTheListAndTheNextQueryResyncs() {
+    consul.register(List.of(A, B));
+    ConsulServerList list = start(builder().wait(Duration.ofMinutes(1)));
+    awaitAnswer(scheduler, list);
+
+    int before = list.status().consecutiveFailures();
+    long scheduled = scheduler.scheduledCount();
+    scheduler.runNext();
+    await().atMost(DEADLINE).until(() -> consul.held() == 1);
+    consul.dropConnections(true);
+    await().atMost(DEADLINE).until(() -> list.status().consecutiveFailures() > before
+        && scheduler.scheduledCount() > scheduled);
+
+    assertThat(list.endpoints()).hasSize(2);
+    assertThat(list.status().lastError()).get().isInstanceOf(IOException.class);
+    consul.dropConnections(false);
+    consul.register(List.of(B));
+    awaitAnswer(scheduler, list);
+    assertThat(lastRequestUrl().queryParameter("index")).isNull();
+    assertThat(list.endpoints()).extracting(Endpoint::address).containsExactly("10.0.0.2:8081");
+  }
+
+  @Test
+  void stoppedAgentKeepsTheList() {
+    consul.register(List.of(A, B));
+    ConsulServerList list = start(builder());
+    awaitAnswer(scheduler, list);
+
+    consul.close();
+    awaitFailure(scheduler, list);
+    awaitFailure(scheduler, list);
+
+    assertThat(list.endpoints()).hasSize(2);
+    assertThat(list.status().consecutiveFailures()).isEqualTo(2);
+    assertThat(list.status().lastError()).get().isInstanceOf(IOException.class);
+  }
+
+  @Test
   void loopWaitsOutTheMinQueryIntervalAfterAQuickAnswerButNotAfterABlockedOne() {
     consul.register(List.of(A));
     ConsulServerList list = start(builder().minQueryInterval(Duration.ofSeconds(3)));

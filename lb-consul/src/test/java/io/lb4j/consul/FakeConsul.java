@@ -11,6 +11,7 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import okhttp3.HttpUrl;
 
 /**
@@ -33,6 +34,8 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
   private int errorCode;
   private String errorBody;
   private boolean closed;
+  private boolean dropping;
+  private int held;
 
   static FakeConsul start() throws IOException {
     FakeConsul consul = new FakeConsul();
@@ -75,6 +78,20 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
     notifyAll();
   }
 
+  /**
+   * While on, drops the connection of every held query and of every new request, as an agent that
+   * is restarting would (OkHttp retries a dropped connection once by itself; this outlasts that).
+   */
+  synchronized void dropConnections(boolean drop) {
+    this.dropping = drop;
+    notifyAll();
+  }
+
+  /** How many requests are held right now (blocking queries waiting for a change). */
+  synchronized int held() {
+    return held;
+  }
+
   List<RecordedRequest> requests() {
     return List.copyOf(requests);
   }
@@ -89,13 +106,21 @@ final class FakeConsul extends Dispatcher implements AutoCloseable {
     long asked = askedIndex == null ? 0 : Long.parseLong(askedIndex);
     long deadline = System.nanoTime() + waitMillis(request) * 1_000_000L;
     long startGeneration = generation;
-    while (asked > 0 && asked >= index && generation == startGeneration && !closed
-        && errorCode == 0) {
-      long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
-      if (remainingMillis <= 0) {
-        break;
+    held++;
+    try {
+      while (asked > 0 && asked >= index && generation == startGeneration && !closed
+          && errorCode == 0 && !dropping) {
+        long remainingMillis = (deadline - System.nanoTime()) / 1_000_000L;
+        if (remainingMillis <= 0) {
+          break;
+        }
+        wait(remainingMillis);
       }
-      wait(remainingMillis);
+    } finally {
+      held--;
+    }
+    if (dropping) {
+      return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
     }
     if (errorCode != 0) {
       return new MockResponse.Builder().code(errorCode).body(errorBody).build();

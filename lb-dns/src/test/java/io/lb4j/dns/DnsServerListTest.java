@@ -13,6 +13,7 @@ import io.lb4j.core.discovery.DiscoverySourceContract;
 import io.lb4j.core.discovery.ManualScheduler;
 import io.lb4j.dns.TestDnsServer.Mode;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,6 +181,27 @@ class DnsServerListTest {
 
     assertThat(list.status().lastError()).get().isInstanceOf(SocketTimeoutException.class);
     assertThat(list.endpoints()).containsExactly(Endpoint.of("10.0.0.1", 8080));
+  }
+
+  @Test
+  void stoppedServerKeepsTheListAndTheSameServerRestartedIsFollowedAgain() throws Exception {
+    DnsServerList.Builder builder = addresses(false);
+    server.set(HOST, List.of(a(HOST, 30, "10.0.0.1")));
+    DnsServerList list = closing(builder.ipv6(false).queryTimeout(Duration.ofMillis(500)).build());
+    awaitAnswer(list);
+    InetSocketAddress address = server.address();
+
+    server.close();
+    awaitFailure(list);
+    awaitFailure(list);
+    assertThat(list.endpoints()).containsExactly(Endpoint.of("10.0.0.1", 8080));
+
+    TestDnsServer stopped = server;
+    server = TestDnsServer.restart(address, stopped);
+    server.set(HOST, List.of(a(HOST, 30, "10.0.0.2")));
+    awaitAnswer(list);
+    assertThat(list.endpoints()).containsExactly(Endpoint.of("10.0.0.2", 8080));
+    assertThat(list.status().consecutiveFailures()).isZero();
   }
 
   @Test

@@ -82,6 +82,17 @@ final class TestDnsServer implements AutoCloseable {
     throw last;
   }
 
+  /**
+   * A UDP-only server on {@code address} holding {@code previous}'s records: the same server
+   * started again after {@link #close()}.
+   */
+  static TestDnsServer restart(InetSocketAddress address, TestDnsServer previous)
+      throws IOException {
+    TestDnsServer server = new TestDnsServer(new DatagramSocket(address), null);
+    server.records.putAll(previous.records);
+    return server;
+  }
+
   InetSocketAddress address() {
     return new InetSocketAddress(udp.getLocalAddress(), udp.getLocalPort());
   }
