@@ -79,6 +79,15 @@ class DnsServerListTest {
     DiscoverySourceContract.awaitFailure(scheduler, source);
   }
 
+  /** An IPv4 address list over a fresh server holding 10.0.0.1, after its first answer. */
+  private DnsServerList readyWithOneAddress(Duration queryTimeout) throws Exception {
+    DnsServerList.Builder builder = addresses(false);
+    server.set(HOST, List.of(a(HOST, 30, "10.0.0.1")));
+    DnsServerList list = closing(builder.ipv6(false).queryTimeout(queryTimeout).build());
+    awaitAnswer(list);
+    return list;
+  }
+
   private static ARecord a(Name name, long ttl, String ip) throws Exception {
     return new ARecord(name, DClass.IN, ttl, InetAddress.getByName(ip));
   }
@@ -171,10 +180,7 @@ class DnsServerListTest {
 
   @Test
   void unansweredQueryTimesOutAndKeepsTheList() throws Exception {
-    DnsServerList.Builder builder = addresses(false);
-    server.set(HOST, List.of(a(HOST, 30, "10.0.0.1")));
-    DnsServerList list = closing(builder.ipv6(false).queryTimeout(Duration.ofMillis(300)).build());
-    awaitAnswer(list);
+    DnsServerList list = readyWithOneAddress(Duration.ofMillis(300));
 
     server.mode(Mode.SILENT);
     awaitFailure(list);
@@ -185,10 +191,7 @@ class DnsServerListTest {
 
   @Test
   void stoppedServerKeepsTheListAndTheSameServerRestartedIsFollowedAgain() throws Exception {
-    DnsServerList.Builder builder = addresses(false);
-    server.set(HOST, List.of(a(HOST, 30, "10.0.0.1")));
-    DnsServerList list = closing(builder.ipv6(false).queryTimeout(Duration.ofMillis(500)).build());
-    awaitAnswer(list);
+    DnsServerList list = readyWithOneAddress(Duration.ofMillis(500));
     InetSocketAddress address = server.address();
 
     server.close();
