@@ -40,6 +40,7 @@ public final class DnsServerList extends PollingServerList {
   public static final String TARGET_METADATA = "dns.target";
 
   private final Name name;
+  private final boolean srv;
   private final List<Integer> types;
   private final int port;
   private final DnsLookup lookup;
@@ -49,6 +50,7 @@ public final class DnsServerList extends PollingServerList {
     super(sourceName, builder.options);
     this.name = name;
     this.port = builder.port;
+    this.srv = builder.srv;
     this.types = builder.srv ? List.of(Type.SRV) : builder.addressTypes();
     this.lookup = new DnsLookup(sourceName, builder.resolvedServers(), builder.queryTimeout);
     this.answers = new DnsAnswers(sourceName, new TtlBounds(builder.minTtl, builder.maxTtl));
@@ -69,7 +71,7 @@ public final class DnsServerList extends PollingServerList {
 
   @Override
   protected CompletionStage<RegistryAnswer> query() {
-    if (types.equals(List.of(Type.SRV))) {
+    if (srv) {
       return lookup.query(name, Type.SRV, options().scheduler()).thenApply(answers::srv);
     }
     List<CompletableFuture<Message>> responses = new ArrayList<>();
