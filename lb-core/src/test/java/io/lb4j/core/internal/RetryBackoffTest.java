@@ -1,6 +1,10 @@
 package io.lb4j.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.lb4j.core.RandomSource;
 import java.util.concurrent.TimeUnit;
@@ -38,5 +42,22 @@ class RetryBackoffTest {
     }
     assertThat(min).isBetween(3_200_000_000L, 3_400_000_000L);
     assertThat(max).isBetween(4_600_000_000L, 4_800_000_000L);
+  }
+
+  @Test
+  void everyDelayLiesWithinTheJitterBandOfItsDoubledBaseAndNeverPastTheCap() {
+    qt().withExamples(500)
+        .forAll(longs().between(1, 10_000_000_000L), integers().between(1, 64),
+            doubles().between(0, 0.99), integers().all())
+        .checkAssert((initial, failures, jitter, seed) -> {
+          long max = 30 * SECOND;
+          RetryBackoff backoff =
+              new RetryBackoff(Math.min(initial, max), max, jitter, RandomSource.seeded(seed));
+          double base = Math.min((double) Math.min(initial, max) * Math.pow(2, failures - 1), max);
+          long delay = backoff.delayNanos(failures);
+          assertThat(delay).isLessThanOrEqualTo(max).isPositive();
+          assertThat((double) delay).isBetween(Math.floor(base * (1 - jitter)) - 1,
+              Math.ceil(base * (1 + jitter)) + 1);
+        });
   }
 }
