@@ -1,0 +1,358 @@
+package io.lb4j.core.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lb4j.core.Endpoint;
+import io.lb4j.core.LoadBalancer;
+import io.lb4j.core.Pick;
+import io.lb4j.core.RandomSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every discovery source passes, against its real registry (a DNS server on loopback,
+ * a scripted Consul, an in-JVM ZooKeeper): readiness, the initial-wait timeout, outages keeping
+ * the last list, backoff, the empty-answer policy, status, bad entries skipped, and a running
+ * {@link LoadBalancer} with the library's defaults following changes.
+ *
+ * <p>A source's test extends this class and supplies {@link #startRegistry()} and {@link
+ * #newSource}. Time is virtual: the source must use the {@link #options()} it is given, whose
+ * {@link ManualScheduler} the contract steps; registry I/O is real and awaited with a deadline.
+ * Sources that receive pushed updates instead of polling override {@link #pollsRegistry()}.
+ */
+public abstract class DiscoverySourceContract {
+  protected static final Instance A = new Instance("10.0.0.1", 8080, 10);
+  protected static final Instance B = new Instance("10.0.0.2", 8081, 20);
+  protected static final Instance C = new Instance("10.0.0.3", 8082, 30);
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final Duration POLL = Duration.ofMillis(10);
+
+  protected final ManualScheduler scheduler = new ManualScheduler();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  protected Registry registry;
+
+  /** One service instance as the contract states it; the fixture writes it in its registry's shape. */
+  public record Instance(String host, int port, int weight) {}
+
+  /** The registry a source follows, driven by the test. */
+  public interface Registry extends AutoCloseable {
+    /** From now on the registry holds exactly {@code instances} for the service. */
+    void register(List<Instance> instances) throws Exception;
+
+    /** Like {@link #register}, plus exactly one malformed entry the source must skip. */
+    void registerWithOneMalformedEntry(List<Instance> instances) throws Exception;
+
+    /** From now on queries fail (error answers, timeouts, a lost connection). */
+    void breakDown() throws Exception;
+
+    /** Queries succeed again. */
+    void recover() throws Exception;
+  }
+
+  /** Starts the registry for one test; closed after it. */
+  protected abstract Registry startRegistry() throws Exception;
+
+  /** A started source following {@code registry}'s service, with exactly these options. */
+  protected abstract DiscoveryServerList newSource(Registry registry, DiscoveryOptions options)
+      throws Exception;
+
+  /** The endpoint the source should publish for {@code instance}. */
+  protected Endpoint expectedEndpoint(Instance instance) {
+    return Endpoint.builder(instance.host(), instance.port()).weight(instance.weight()).build();
+  }
+
+  /** Whether the source polls (steps on the scheduler) rather than receiving pushed updates. */
+  protected boolean pollsRegistry() {
+    return true;
+  }
+
+  /** Options on virtual time: initial wait 1 h unless a test says otherwise. */
+  protected DiscoveryOptions options() {
+    return DiscoveryOptions.builder().scheduler(scheduler).clock(scheduler.clock())
+        .random(RandomSource.seeded(42)).initialWait(Duration.ofHours(1)).build();
+  }
+
+  @BeforeEach
+  void startRegistryForTest() throws Exception {
+    registry = startRegistry();
+  }
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+    registry.close();
+  }
+
+  /** Builds a source with {@code options}, closed after the test. */
+  protected final DiscoveryServerList start(DiscoveryOptions options) throws Exception {
+    DiscoveryServerList source = newSource(registry, options);
+    closeables.add(source);
+    return source;
+  }
+
+  /** Lets one query run (if polling) and waits until the source has received one more answer. */
+  protected final void awaitAnswer(DiscoveryServerList source) {
+    awaitAnswer(pollsRegistry() ? scheduler : null, source);
+  }
+
+  /** Lets one query run (if polling) and waits until the source has counted one more failure. */
+  protected final void awaitFailure(DiscoveryServerList source) {
+    awaitFailure(pollsRegistry() ? scheduler : null, source);
+  }
+
+  /**
+   * Runs the next task of {@code scheduler} (if not null: the polling source's next query) and
+   * waits, with a deadline, until {@code source} has received one more successful answer and, if
+   * polling, has scheduled its next query (so {@link ManualScheduler#nextDelay()} shows it).
+   */
+  public static void awaitAnswer(ManualScheduler scheduler, DiscoveryServerList source) {
+    long before = source.status().answers();
+    awaitStep(scheduler, () -> source.status().answers() > before);
+  }
+
+  /** Like {@link #awaitAnswer(ManualScheduler, DiscoveryServerList)}, for one more failure. */
+  public static void awaitFailure(ManualScheduler scheduler, DiscoveryServerList source) {
+    int before = source.status().consecutiveFailures();
+    awaitStep(scheduler, () -> source.status().consecutiveFailures() > before);
+  }
+
+  private static void awaitStep(ManualScheduler scheduler, Callable<Boolean> outcome) {
+    if (scheduler == null) {
+      await().atMost(DEADLINE).pollInterval(POLL).until(outcome);
+      return;
+    }
+    // A polling source records the outcome, then schedules its next query: wait for both.
+    long scheduled = scheduler.scheduledCount();
+    scheduler.runNext();
+    await().atMost(DEADLINE).pollInterval(POLL)
+        .until(() -> outcome.call() && scheduler.scheduledCount() > scheduled);
+  }
+
+  protected final List<Endpoint> expected(Instance... instances) {
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (Instance instance : instances) {
+      endpoints.add(expectedEndpoint(instance));
+    }
+    return endpoints;
+  }
+
+  @Test
+  void notReadyBeforeTheFirstAnswerThenReadyWithIt() throws Exception {
+    registry.register(List.of(A, B));
+    DiscoveryServerList source = start(options());
+    if (pollsRegistry()) {
+      assertThat(source.isReady()).isFalse();
+      assertThat(source.whenReady()).isNotDone();
+      assertThat(source.endpoints()).isEmpty();
+    }
+    awaitAnswer(source);
+
+    source.whenReady().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(source.isReady()).isTrue();
+    assertThat(source.status().ready()).isTrue();
+    assertThat(source.endpoints()).containsExactlyInAnyOrderElementsOf(expected(A, B));
+  }
+
+  @Test
+  void initialAnswerIsPublishedBeforeTheSourceTurnsReady() throws Exception {
+    assumeThat(pollsRegistry()).as("a pushed source may answer before the test subscribes").isTrue();
+    registry.register(List.of(A, B));
+    DiscoveryServerList source = start(options());
+    List<Boolean> readyWhenPublished = new CopyOnWriteArrayList<>();
+    source.subscribe(endpoints -> {
+      if (!endpoints.isEmpty()) {
+        readyWhenPublished.add(source.isReady());
+      }
+    });
+
+    awaitAnswer(source);
+    registry.register(List.of(A, B, C));
+    awaitAnswer(source);
+
+    // A balancer reads isReady() in its listener to start the first answer at full weight.
+    assertThat(readyWhenPublished).containsExactly(false, true);
+  }
+
+  @Test
+  void initialWaitExpiryFailsWhenReadyNamingTheSourceAndTheSourceKeepsTrying() throws Exception {
+    registry.breakDown();
+    DiscoveryServerList source =
+        start(options().toBuilder().initialWait(Duration.ofMillis(500)).build());
+    CompletableFuture<Void> ready = source.whenReady();
+    awaitFailure(source);
+
+    scheduler.advance(Duration.ofMillis(500));
+
+    assertThat(ready).isCompletedExceptionally();
+    assertThatThrownBy(ready::get).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(TimeoutException.class)
+        .hasMessageContaining(source.name())
+        .hasMessageContaining("initialWait PT0.5S");
+    assertThat(source.isReady()).isFalse();
+
+    registry.recover();
+    registry.register(List.of(A));
+    awaitAnswer(source);
+    assertThat(source.isReady()).isTrue();
+    assertThat(source.whenReady()).isCompleted();
+    assertThat(source.endpoints()).containsExactlyInAnyOrderElementsOf(expected(A));
+  }
+
+  @Test
+  void failedQueriesKeepTheLastKnownListAndShowInTheStatus() throws Exception {
+    registry.register(List.of(A, B));
+    DiscoveryServerList source = start(options());
+    awaitAnswer(source);
+    Instant firstSuccess = source.status().lastSuccess().orElseThrow();
+
+    registry.breakDown();
+    awaitFailure(source);
+    awaitFailure(source);
+
+    DiscoveryStatus status = source.status();
+    assertThat(status.consecutiveFailures()).isEqualTo(2);
+    assertThat(status.lastError()).isPresent();
+    assertThat(status.lastFailure()).isPresent();
+    assertThat(status.lastSuccess()).contains(firstSuccess);
+    assertThat(status.endpoints()).isEqualTo(2);
+    assertThat(source.endpoints()).containsExactlyInAnyOrderElementsOf(expected(A, B));
+
+    registry.recover();
+    registry.register(List.of(A, B, C));
+    awaitAnswer(source);
+    assertThat(source.status().consecutiveFailures()).isZero();
+    assertThat(source.endpoints()).containsExactlyInAnyOrderElementsOf(expected(A, B, C));
+  }
+
+  @Test
+  void failuresBackOffExponentiallyWithJitterUpToTheCapAndResetAfterSuccess() throws Exception {
+    assumeThat(pollsRegistry()).as("a pushed source retries through its client").isTrue();
+    registry.register(List.of(A));
+    DiscoveryServerList source = start(
+        options().toBuilder().backoff(Duration.ofSeconds(1), Duration.ofSeconds(8)).build());
+    awaitAnswer(source);
+    registry.breakDown();
+
+    long[] baseSeconds = {1, 2, 4, 8, 8};
+    for (long base : baseSeconds) {
+      awaitFailure(source);
+      Duration delay = scheduler.nextDelay().orElseThrow();
+      assertThat(delay)
+          .isBetween(Duration.ofMillis(base * 800), Duration.ofMillis(Math.min(base * 1200, 8000)));
+    }
+
+    registry.recover();
+    awaitAnswer(source);
+    registry.breakDown();
+    awaitFailure(source);
+    assertThat(scheduler.nextDelay().orElseThrow())
+        .isBetween(Duration.ofMillis(800), Duration.ofMillis(1200));
+  }
+
+  @Test
+  void emptyAnswerKeepsTheLastNonEmptyListByDefault() throws Exception {
+    registry.register(List.of(A, B));
+    DiscoveryServerList source = start(options());
+    awaitAnswer(source);
+
+    registry.register(List.of());
+    awaitAnswer(source);
+
+    assertThat(source.endpoints()).containsExactlyInAnyOrderElementsOf(expected(A, B));
+    assertThat(source.status().consecutiveFailures()).isZero();
+  }
+
+  @Test
+  void emptyAnswerEmptiesTheListWhenAllowed() throws Exception {
+    registry.register(List.of(A, B));
+    DiscoveryServerList source =
+        start(options().toBuilder().emptyAnswers(EmptyAnswerPolicy.ALLOW_EMPTY).build());
+    awaitAnswer(source);
+
+    registry.register(List.of());
+    awaitAnswer(source);
+
+    assertThat(source.endpoints()).isEmpty();
+  }
+
+  @Test
+  void malformedEntryIsSkippedAndTheRestOfTheAnswerPublished() throws Exception {
+    registry.registerWithOneMalformedEntry(List.of(A, B));
+    DiscoveryServerList source = start(options());
+    awaitAnswer(source);
+
+    assertThat(source.endpoints()).containsExactlyInAnyOrderElementsOf(expected(A, B));
+    assertThat(source.status().skippedEntries()).isEqualTo(1);
+  }
+
+  @Test
+  void runningLoadBalancerWithDefaultsFollowsRegistryChanges() throws Exception {
+    registry.register(List.of(A, B));
+    DiscoveryServerList source = start(options());
+    LoadBalancer balancer = LoadBalancer.builder(source).name("contract").build();
+    closeables.add(balancer);
+    awaitAnswer(source);
+    assertThat(picked(balancer, 50)).containsExactlyInAnyOrder(expectedEndpoint(A).id(), expectedEndpoint(B).id());
+
+    registry.register(List.of(B, C));
+    awaitAnswer(source);
+
+    assertThat(balancer.endpoints()).containsExactlyInAnyOrderElementsOf(expected(B, C));
+    assertThat(picked(balancer, 50)).doesNotContain(expectedEndpoint(A).id()).contains(expectedEndpoint(B).id());
+  }
+
+  @Test
+  void closedSourceStopsFollowingTheRegistry() throws Exception {
+    registry.register(List.of(A));
+    DiscoveryServerList source = start(options());
+    awaitAnswer(source);
+
+    source.close();
+    registry.register(List.of(B));
+
+    if (pollsRegistry()) {
+      assertThat(scheduler.pending()).isZero();
+    }
+    assertThat(source.endpoints()).containsExactlyInAnyOrderElementsOf(expected(A));
+  }
+
+  @Test
+  void closingBeforeTheInitialSyncFailsWhenReady() throws Exception {
+    registry.breakDown();
+    DiscoveryServerList source = start(options());
+    CompletableFuture<Void> ready = source.whenReady();
+
+    source.close();
+
+    assertThatThrownBy(ready::get).cause().isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(source.name());
+  }
+
+  private static Set<String> picked(LoadBalancer balancer, int picks) {
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < picks; i++) {
+      Pick pick = balancer.pick();
+      ids.add(pick.endpoint().id());
+      pick.complete(true, 1_000_000);
+    }
+    return ids;
+  }
+}

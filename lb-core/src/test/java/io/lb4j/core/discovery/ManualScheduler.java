@@ -1,0 +1,232 @@
+package io.lb4j.core.discovery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link ScheduledExecutorService} on virtual time, for discovery tests: {@link #execute} runs
+ * the task at once on the calling thread; {@link #schedule} queues it until the test moves time
+ * with {@link #runNext()} or {@link #advance}. {@link #clock()} reads the same virtual time.
+ * Thread-safe (registry clients schedule from their own threads); tasks run on the test's thread
+ * outside the scheduler's lock. Periodic scheduling and {@code Callable}s are not supported.
+ */
+public final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+  private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+
+  private final List<Task> queue = new ArrayList<>();
+  private long nowNanos;
+  private long sequence;
+  private long scheduledCount;
+
+  /** A clock that shows the virtual time. */
+  public Clock clock() {
+    ManualScheduler scheduler = this;
+    return new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Instant instant() {
+        return EPOCH.plusNanos(scheduler.nowNanos());
+      }
+    };
+  }
+
+  public synchronized long nowNanos() {
+    return nowNanos;
+  }
+
+  /** How many tasks were ever scheduled (with a delay); tests wait on it to see a loop step end. */
+  public synchronized long scheduledCount() {
+    return scheduledCount;
+  }
+
+  /** Pending, uncancelled delayed tasks. */
+  public synchronized int pending() {
+    queue.removeIf(Task::isCancelled);
+    return queue.size();
+  }
+
+  /** The delay from now to the earliest pending task, if any. */
+  public synchronized Optional<Duration> nextDelay() {
+    queue.removeIf(Task::isCancelled);
+    return queue.stream().min(Comparator.naturalOrder())
+        .map(task -> Duration.ofNanos(task.dueNanos - nowNanos));
+  }
+
+  /**
+   * Moves time to the earliest pending task and runs it; returns the delay that was skipped.
+   *
+   * @throws IllegalStateException if nothing is pending
+   */
+  public Duration runNext() {
+    Task task;
+    long skipped;
+    synchronized (this) {
+      queue.removeIf(Task::isCancelled);
+      task = queue.stream().min(Comparator.naturalOrder())
+          .orElseThrow(() -> new IllegalStateException("no task pending"));
+      queue.remove(task);
+      skipped = Math.max(0, task.dueNanos - nowNanos);
+      nowNanos = Math.max(nowNanos, task.dueNanos);
+    }
+    task.run();
+    return Duration.ofNanos(skipped);
+  }
+
+  /** Moves time forward by {@code duration}, running every task that falls due, in order. */
+  public void advance(Duration duration) {
+    long target;
+    synchronized (this) {
+      target = nowNanos + duration.toNanos();
+    }
+    while (true) {
+      Task due;
+      synchronized (this) {
+        queue.removeIf(Task::isCancelled);
+        due = queue.stream().filter(task -> task.dueNanos <= target)
+            .min(Comparator.naturalOrder()).orElse(null);
+        if (due == null) {
+          nowNanos = target;
+          return;
+        }
+        queue.remove(due);
+        nowNanos = Math.max(nowNanos, due.dueNanos);
+      }
+      due.run();
+    }
+  }
+
+  @Override
+  public synchronized ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+    Task task = new Task(command, nowNanos + Math.max(0, unit.toNanos(delay)), sequence++);
+    queue.add(task);
+    scheduledCount++;
+    return task;
+  }
+
+  @Override
+  public void execute(Runnable command) {
+    command.run();
+  }
+
+  @Override
+  public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period,
+      TimeUnit unit) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay,
+      TimeUnit unit) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public void shutdown() {}
+
+  @Override
+  public List<Runnable> shutdownNow() {
+    return List.of();
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return false;
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return false;
+  }
+
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) {
+    return false;
+  }
+
+  private final class Task implements ScheduledFuture<Object>, Runnable {
+    private final Runnable command;
+    private final long dueNanos;
+    private final long order;
+    private volatile boolean cancelled;
+    private volatile boolean done;
+
+    Task(Runnable command, long dueNanos, long order) {
+      this.command = command;
+      this.dueNanos = dueNanos;
+      this.order = order;
+    }
+
+    @Override
+    public void run() {
+      if (!cancelled) {
+        done = true;
+        command.run();
+      }
+    }
+
+    @Override
+    public long getDelay(TimeUnit unit) {
+      return unit.convert(dueNanos - nowNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public int compareTo(Delayed other) {
+      Task that = (Task) other;
+      int byTime = Long.compare(dueNanos, that.dueNanos);
+      return byTime != 0 ? byTime : Long.compare(order, that.order);
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      cancelled = !done;
+      return cancelled;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled;
+    }
+
+    @Override
+    public boolean isDone() {
+      return done || cancelled;
+    }
+
+    @Override
+    public Object get() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Object get(long timeout, TimeUnit unit) {
+      throw new UnsupportedOperationException();
+    }
+  }
+}
