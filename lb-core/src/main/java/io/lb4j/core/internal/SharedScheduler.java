@@ -31,18 +31,21 @@ public final class SharedScheduler {
 
   /** Lazy initialization by class loading: the executor exists once something asks for it. */
   private static final class Holder {
-    static final ScheduledThreadPoolExecutor EXECUTOR = create();
+    static final ScheduledThreadPoolExecutor EXECUTOR = newDaemonScheduler(THREAD_NAME);
+  }
 
-    private static ScheduledThreadPoolExecutor create() {
-      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-        Thread thread = new Thread(runnable, THREAD_NAME);
-        thread.setDaemon(true);
-        return thread;
-      });
-      // Probe timeouts and closed trackers' tasks are cancelled all the time; drop them at once so
-      // the queue holds no reference to a closed tracker.
-      executor.setRemoveOnCancelPolicy(true);
-      return executor;
-    }
+  /**
+   * A one-thread scheduler on a daemon thread named {@code threadName}, for lb4j's shared timers.
+   * Cancelled tasks leave the queue at once (probe timeouts and closed trackers' or sources' tasks
+   * are cancelled all the time), so the queue holds no reference to a closed owner.
+   */
+  static ScheduledThreadPoolExecutor newDaemonScheduler(String threadName) {
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, threadName);
+      thread.setDaemon(true);
+      return thread;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
   }
 }
