@@ -257,6 +257,18 @@ public final class HealthTracker implements AutoCloseable {
         Objects.requireNonNull(reason, "reason"));
   }
 
+  /**
+   * Whether {@code source} reports {@code endpoint} unhealthy but the tracker keeps it eligible
+   * anyway, because the max-ejection budget is spent or because of panic mode: a detector that also
+   * gates calls itself (a circuit breaker refusing permission) should then let them through, so
+   * that the tracker's decision holds. False when the source has no verdict on the endpoint
+   * (never reported, or lifted by anyone). Lock-free.
+   */
+  public boolean isOverridden(Endpoint endpoint, String source) {
+    return machine.isOverridden(Objects.requireNonNull(endpoint, "endpoint"),
+        Objects.requireNonNull(source, "source"));
+  }
+
   /** Binds this tracker to {@code balancer}; see the class comment. */
   void claim(LoadBalancer balancer) {
     while (!owner.compareAndSet(null, balancer)) {

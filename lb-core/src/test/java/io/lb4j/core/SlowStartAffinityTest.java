@@ -22,12 +22,10 @@ class SlowStartAffinityTest {
   private static final int N = 10;
   private final ManualTicker ticker = new ManualTicker();
 
+  /** The hash algorithms that promise minimal disruption: all but hash modulo. */
   static Stream<Arguments> consistentHashAlgorithms() {
-    return Stream.of(
-        Arguments.of("ring-hash", (Supplier<Algorithm>) Algorithms::ringHash),
-        Arguments.of("bounded-load-hash", (Supplier<Algorithm>) Algorithms::boundedLoadHash),
-        Arguments.of("rendezvous", (Supplier<Algorithm>) Algorithms::rendezvous),
-        Arguments.of("maglev", (Supplier<Algorithm>) Algorithms::maglev));
+    return AlgorithmsWithDefaultsTest.hashing()
+        .filter(arguments -> !arguments.get()[0].equals("hash-modulo"));
   }
 
   /**

@@ -278,6 +278,12 @@ public final class HealthStateMachine {
     publish(events, changed);
   }
 
+  /** See {@link io.lb4j.core.HealthTracker#isOverridden}. */
+  public boolean isOverridden(Endpoint endpoint, String source) {
+    EndpointHealthState state = states.get(endpoint.id());
+    return state != null && state.verdicts().containsKey(source) && (!state.benched() || panic);
+  }
+
   private EndpointHealthState memberState(Endpoint endpoint) {
     EndpointHealthState state = states.get(endpoint.id());
     return state == null || state.removed() || !members.contains(state) ? null : state;
