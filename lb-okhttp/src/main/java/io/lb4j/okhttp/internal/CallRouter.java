@@ -211,7 +211,7 @@ public final class CallRouter {
   private Pick pickPermitted(PickContext context) {
     while (true) {
       Pick pick = route.balancer().pick(context);
-      if (route.breakers().of(pick.endpoint()).tryAcquirePermission()) {
+      if (route.breakers().tryAcquirePermission(pick.endpoint())) {
         return pick;
       }
       // Open, or half-open with its probe calls taken: the endpoint was never tried.
