@@ -59,12 +59,23 @@ class BrownoutTest {
     }
   }
 
-  @Test
-  void withAllDefaultsCallersFailNoMoreThanTheBackendsAndRecoverAtOnce() throws Exception {
+  private Backends backends() throws IOException {
     Backends backends = new Backends(3);
     closeables.add(backends);
+    return backends;
+  }
+
+  /** A balancer with every default: least response time, the default tracker. */
+  private LoadBalancer balancer(Backends backends) {
     LoadBalancer balancer = LoadBalancer.builder(backends.serverList()).name("orders").build();
     closeables.add(balancer);
+    return balancer;
+  }
+
+  @Test
+  void withAllDefaultsCallersFailNoMoreThanTheBackendsAndRecoverAtOnce() throws Exception {
+    Backends backends = backends();
+    LoadBalancer balancer = balancer(backends);
     OkHttpClient client = LoadBalancedOkHttp.wrap(plainClient(), Map.of("orders", balancer));
 
     runBrownout(backends, client);
@@ -72,10 +83,8 @@ class BrownoutTest {
 
   @Test
   void withBreakersThatCountFailuresTooOpenBreakersCannotTakeEveryEndpointOut() throws Exception {
-    Backends backends = new Backends(3);
-    closeables.add(backends);
-    LoadBalancer balancer = LoadBalancer.builder(backends.serverList()).name("orders").build();
-    closeables.add(balancer);
+    Backends backends = backends();
+    LoadBalancer balancer = balancer(backends);
     LoadBalancingInterceptor interceptor = LoadBalancingInterceptor.builder()
         .service("orders", balancer)
         .circuitBreakerConfig(CircuitBreakerConfig.custom()
