@@ -74,6 +74,10 @@ public final class LoadBalancer implements AutoCloseable {
   private volatile List<Endpoint> members = List.of();
   private volatile Selector selector;
   private volatile RuntimeException selectorBuildFailure;
+  // The selector a proposed membership was vetted with, until that membership is applied: when
+  // every member is eligible at its configured weight (the usual case) it is the very selector to
+  // publish, so a membership change builds once, not twice. Guarded by rebuildLock.
+  private Selector vetted;
   private final Subscription healthSubscription;
   private final Subscription membershipSubscription;
 
@@ -243,19 +247,28 @@ public final class LoadBalancer implements AutoCloseable {
    * candidate set that membership can produce, and throws if the algorithm cannot.
    */
   private void vet(List<Endpoint> proposed) {
-    Candidates all = Candidates.of(proposed, this::statsOrFresh, Endpoint::weight, ticker, random);
-    try {
-      algorithm.newSelector(all);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("load balancer '" + name + "': " + algorithm.name()
-          + " cannot serve " + proposed.size() + " endpoints " + ids(proposed) + ": "
-          + e.getMessage(), e);
+    synchronized (rebuildLock) {
+      Candidates all = Candidates.of(proposed, this::statsOrFresh, Endpoint::weight, ticker, random);
+      try {
+        vetted = algorithm.newSelector(all);
+      } catch (RuntimeException e) {
+        vetted = null;
+        throw new IllegalArgumentException("load balancer '" + name + "': " + algorithm.name()
+            + " cannot serve " + proposed.size() + " endpoints " + ids(proposed) + ": "
+            + e.getMessage(), e);
+      }
     }
   }
 
+  /** A member's stats; a newcomer's are those it was vetted with, so the vetted selector fits. */
   private EndpointStats statsOrFresh(Endpoint endpoint) {
     EndpointStats stats = statsById.get(endpoint.id());
-    return stats != null ? stats : EndpointStats.create(ticker, latencyDecay);
+    if (stats != null) {
+      return stats;
+    }
+    Selector pending = vetted;
+    int index = pending == null ? -1 : pending.candidates().indexOf(endpoint.id());
+    return index >= 0 ? pending.candidates().stats(index) : EndpointStats.create(ticker, latencyDecay);
   }
 
   private static List<String> ids(List<Endpoint> endpoints) {
@@ -277,8 +290,13 @@ public final class LoadBalancer implements AutoCloseable {
       members = next;
       // Endpoints of the initial sync start at full weight: a registry adding them one by one is
       // still describing the fleet as it was, not a fleet that grows.
-      health.updateMembership(next, !serverList.isReady());
-      rebuildLocked();
+      try {
+        // The tracker may publish a change here, rebuilding on this thread (the lock is reentrant).
+        health.updateMembership(next, !serverList.isReady());
+        rebuildLocked();
+      } finally {
+        vetted = null;
+      }
     }
   }
 
@@ -289,13 +307,16 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   private void rebuildLocked() {
+    Selector prebuilt = vetted;
     Candidates next = candidatesOf(zones.eligible(members, health));
     Candidates previous = selector.candidates();
     if (sameEndpointsAndWeights(previous, next)) {
+      selectorBuildFailure = null;
       return;
     }
     try {
-      selector = algorithm.newSelector(next);
+      selector = prebuilt != null && sameEndpointsAndWeights(prebuilt.candidates(), next)
+          ? prebuilt : algorithm.newSelector(next);
     } catch (RuntimeException e) {
       selectorBuildFailure = e;
       log.error("load balancer '{}' could not build its {} selector over {} endpoints {}; picks go "

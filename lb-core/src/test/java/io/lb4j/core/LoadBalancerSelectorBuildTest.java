@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +82,35 @@ class LoadBalancerSelectorBuildTest {
       listener.get().onChange(endpoints(6));
       assertThat(lb.selectorBuildFailure()).isEmpty();
       assertThat(lb.selector().candidates().size()).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void aMembershipChangeBuildsItsSelectorOnceWhenEveryMemberIsEligible() {
+    AtomicInteger builds = new AtomicInteger();
+    Algorithm counting = new Algorithm() {
+      @Override
+      public Selector newSelector(Candidates candidates) {
+        builds.incrementAndGet();
+        return Algorithms.maglev().newSelector(candidates);
+      }
+
+      @Override
+      public String name() {
+        return "counting-maglev";
+      }
+    };
+    MutableServerList servers = MutableServerList.of(endpoints(3));
+    try (LoadBalancer lb = LoadBalancer.builder(servers).algorithm(counting).build()) {
+      builds.set(0);
+      Endpoint fourth = Endpoint.of("10.0.0.4", 8080);
+      servers.add(fourth);
+
+      assertThat(builds.get()).isEqualTo(1);
+      Candidates candidates = lb.selector().candidates();
+      assertThat(candidates.endpoints()).hasSize(4);
+      assertThat(candidates.stats(candidates.indexOf(fourth.id())))
+          .isSameAs(lb.stats(fourth.id()).orElseThrow());
     }
   }
 }
