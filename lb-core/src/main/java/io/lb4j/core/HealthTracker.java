@@ -168,8 +168,10 @@ public final class HealthTracker implements AutoCloseable {
   }
 
   /**
-   * Whether {@code endpoint} may take traffic now, ignoring panic mode: not ejected, not held down
-   * by probes, not marked unavailable. Unknown endpoints are available.
+   * Whether {@code endpoint} may take traffic now, ignoring panic mode: no hard mark, and no soft
+   * verdict in force (ejection, probes down, a detector's report within the max-ejection budget;
+   * a verdict beyond the budget is overridden and leaves the endpoint available). Unknown
+   * endpoints are available.
    */
   public boolean isAvailable(Endpoint endpoint) {
     return machine.isAvailable(endpoint);
