@@ -65,9 +65,9 @@ public final class EndpointBreakers {
   }
 
   /**
-   * Drops the breakers of endpoints no longer in {@code members}, from the registry too, and lifts
-   * their marks: the tracker forgets a leaver's marks, but one made by a racing transition would
-   * otherwise outlive the breaker and keep the endpoint out if it came back.
+   * Drops the breakers of endpoints no longer in {@code members}, from the registry too. Their
+   * verdicts need no lifting: the tracker forgets a leaver's verdicts, and ignores any that a
+   * racing transition reports once the endpoint has left.
    */
   private void retainMembers(List<Endpoint> members) {
     Set<String> ids = new HashSet<>(members.size() * 2);
@@ -82,7 +82,6 @@ public final class EndpointBreakers {
       synchronized (transitionLock) {
         byEndpointId.remove(endpoint.id(), guard);
         registry.remove(guard.breaker().getName());
-        health.reportHealthy(endpoint, source, "endpoint left the server list");
       }
       log.debug("service '{}': dropped the circuit breaker of {}, which left", service, endpoint.id());
     }
