@@ -32,4 +32,21 @@ public interface Algorithm {
   default Algorithm forBalancer() {
     return this;
   }
+
+  /**
+   * Whether this algorithm's selectors should see slow start's ramped weights, i.e. whether weight
+   * means share of requests here. When true, the {@link LoadBalancer} passes
+   * {@link HealthTracker#effectiveWeight} in {@link Candidates}, so an endpoint that joins or comes
+   * back ramps up; when false, it passes each endpoint's configured {@link Endpoint#weight()}, so
+   * slow start never changes what this algorithm builds. Hash algorithms must answer false: while
+   * one endpoint ramps, every weight is rescaled, which would move the keys of endpoints that did
+   * not change.
+   *
+   * <p>Default false, the safe answer for an algorithm lb4j does not know: no slow start, no
+   * reshuffled keys. A custom algorithm that spreads requests in proportion to weight (weighted
+   * random, weighted round robin, a load-per-weight rule) overrides it to return true.
+   */
+  default boolean rampsWeights() {
+    return false;
+  }
 }

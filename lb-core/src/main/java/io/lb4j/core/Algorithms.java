@@ -19,13 +19,20 @@ import java.util.function.Function;
  * {@link #sticky(Algorithm) sticky sessions}, which give each balancer pins of its own. The
  * selectors they build take no lock and allocate nothing per pick (a sticky session's first pin
  * allocates its cache entry). The README's algorithm guide says when to choose which.
+ *
+ * <p>Slow start ({@link Algorithm#rampsWeights()}) applies to the algorithms where weight means
+ * share of requests: smooth weighted round robin, weighted random, least connections, power of two
+ * choices, least response time and response-time weighted. It does not apply to round robin and
+ * random (they ignore weights) nor to any hash algorithm (hash modulo, ring, Maglev, bounded load,
+ * rendezvous), whose keys stay where they are while an endpoint ramps; sticky sessions follow their
+ * delegate.
  */
 public final class Algorithms {
   private Algorithms() {}
 
   /** Round robin: each endpoint in turn; ignores weights and load. */
   public static Algorithm roundRobin() {
-    return named("round-robin", RoundRobinSelector::new);
+    return named("round-robin", false, RoundRobinSelector::new);
   }
 
   // --- weighted and load-aware algorithms (issue #2) ---
@@ -36,31 +43,31 @@ public final class Algorithms {
    * sequence.
    */
   public static Algorithm smoothWeightedRoundRobin() {
-    return named("smooth-weighted-round-robin", candidates -> candidates.hasUniformWeights()
+    return named("smooth-weighted-round-robin", true, candidates -> candidates.hasUniformWeights()
         ? new RoundRobinSelector(candidates)
         : new SmoothWeightedRoundRobinSelector(candidates));
   }
 
   /** Uniform random: ignores weights and load. */
   public static Algorithm random() {
-    return named("random", RandomSelector::new);
+    return named("random", false, RandomSelector::new);
   }
 
   /** Weighted random (alias method): each endpoint with probability weight / total, O(1). */
   public static Algorithm weightedRandom() {
-    return named("weighted-random", candidates -> candidates.hasUniformWeights()
+    return named("weighted-random", true, candidates -> candidates.hasUniformWeights()
         ? new RandomSelector(candidates)
         : new WeightedRandomSelector(candidates));
   }
 
   /** Least connections: the fewest in flight per unit of weight, by a full O(n) scan. */
   public static Algorithm leastConnections() {
-    return named("least-connections", LeastConnectionsSelector::new);
+    return named("least-connections", true, LeastConnectionsSelector::new);
   }
 
   /** Power of two choices over in-flight requests per unit of weight: O(1). */
   public static Algorithm powerOfTwoChoices() {
-    return named("power-of-two-choices", PowerOfTwoChoicesSelector::new);
+    return named("power-of-two-choices", true, PowerOfTwoChoicesSelector::new);
   }
 
   /**
@@ -68,7 +75,7 @@ public final class Algorithms {
    * weight (Finagle, Linkerd). The {@link LoadBalancer}'s default.
    */
   public static Algorithm leastResponseTime() {
-    return named("least-response-time", LeastResponseTimeSelector::new);
+    return named("least-response-time", true, LeastResponseTimeSelector::new);
   }
 
   /** Default recompute period of {@link #responseTimeWeighted()}. */
@@ -93,7 +100,7 @@ public final class Algorithms {
   public static Algorithm responseTimeWeighted(Duration recomputePeriod) {
     Arguments.positive(recomputePeriod, "recomputePeriod");
     long periodNanos = saturatedNanos(recomputePeriod);
-    return named("response-time-weighted",
+    return named("response-time-weighted", true,
         candidates -> new ResponseTimeWeightedSelector(candidates, periodNanos));
   }
 
@@ -116,7 +123,7 @@ public final class Algorithms {
    * {@link PickContext#hashKey(String)}; without one, a random pick.
    */
   public static Algorithm hashModulo() {
-    return named("hash-modulo", io.lb4j.core.internal.HashModuloSelector::new);
+    return named("hash-modulo", false, io.lb4j.core.internal.HashModuloSelector::new);
   }
 
   /**
@@ -139,7 +146,7 @@ public final class Algorithms {
    */
   public static Algorithm ringHash(int vnodesPerWeight) {
     io.lb4j.core.internal.RingHashSelector.checkVnodesPerWeight(vnodesPerWeight);
-    return named("ring-hash",
+    return named("ring-hash", false,
         candidates -> new io.lb4j.core.internal.RingHashSelector(candidates, vnodesPerWeight));
   }
 
@@ -161,7 +168,7 @@ public final class Algorithms {
    */
   public static Algorithm maglev(int tableSize) {
     io.lb4j.core.internal.MaglevSelector.checkTableSize(tableSize);
-    return named("maglev",
+    return named("maglev", false,
         candidates -> new io.lb4j.core.internal.MaglevSelector(candidates, tableSize));
   }
 
@@ -183,7 +190,7 @@ public final class Algorithms {
    */
   public static Algorithm boundedLoadHash(double balanceFactor) {
     io.lb4j.core.internal.BoundedLoadHashSelector.checkBalanceFactor(balanceFactor);
-    return named("bounded-load-hash",
+    return named("bounded-load-hash", false,
         candidates -> new io.lb4j.core.internal.BoundedLoadHashSelector(candidates, balanceFactor));
   }
 
@@ -192,7 +199,7 @@ public final class Algorithms {
    * disruption with no knob; pick O(n).
    */
   public static Algorithm rendezvous() {
-    return named("rendezvous", io.lb4j.core.internal.RendezvousSelector::new);
+    return named("rendezvous", false, io.lb4j.core.internal.RendezvousSelector::new);
   }
 
   /**
@@ -223,10 +230,16 @@ public final class Algorithms {
     return new io.lb4j.core.internal.StickySessionAlgorithm(delegate, maximumSize, expireAfterAccess);
   }
 
-  static Algorithm named(String name, Function<Candidates, Selector> factory) {
+  static Algorithm named(
+      String name, boolean rampsWeights, Function<Candidates, Selector> factory) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(factory, "factory");
     return new Algorithm() {
+      @Override
+      public boolean rampsWeights() {
+        return rampsWeights;
+      }
+
       @Override
       public Selector newSelector(Candidates candidates) {
         return factory.apply(Objects.requireNonNull(candidates, "candidates"));

@@ -37,7 +37,14 @@ public record HealthEvent(Type type, Optional<Endpoint> endpoint, String detail,
     /** Too few endpoints are healthy: all of them (except marked ones) become eligible. */
     PANIC_ENTERED,
     /** Enough endpoints are healthy again: only healthy ones are eligible. */
-    PANIC_LEFT
+    PANIC_LEFT,
+    /**
+     * A detector's {@linkplain HealthTracker#reportUnhealthy soft verdict} took the endpoint out
+     * (the first detector's, within the ejection budget).
+     */
+    REPORTED_UNHEALTHY,
+    /** {@link HealthTracker#reportHealthy} lifted the last detector's verdict. */
+    REPORTED_HEALTHY
   }
 
   public HealthEvent {

@@ -29,6 +29,10 @@ public record HealthSnapshot(boolean panic, List<EndpointHealth> endpoints) {
    * @param available whether it may take traffic, ignoring panic mode
    * @param ejectedFor how long its outlier ejection still lasts; zero if not ejected
    * @param probeDown whether active probes hold it down
+   * @param verdicts every detector reporting it unhealthy ({@link HealthTracker#reportUnhealthy}),
+   *     with its reason, in reporting order; empty if none
+   * @param overridden whether an automatic verdict (ejection aside, which is refused instead:
+   *     probes down, a detector's report) wants it out but the max-ejection budget keeps it in
    * @param marks every source marking it unavailable ({@link HealthTracker#markUnavailable}), with
    *     its reason, in marking order; empty if none
    * @param consecutiveFailures failed calls in a row since the last success or ejection
@@ -40,6 +44,8 @@ public record HealthSnapshot(boolean panic, List<EndpointHealth> endpoints) {
       boolean available,
       Duration ejectedFor,
       boolean probeDown,
+      Map<String, String> verdicts,
+      boolean overridden,
       Map<String, String> marks,
       int consecutiveFailures,
       int ejectionMultiplier,
@@ -48,7 +54,9 @@ public record HealthSnapshot(boolean panic, List<EndpointHealth> endpoints) {
     public EndpointHealth {
       Objects.requireNonNull(endpoint, "endpoint");
       Objects.requireNonNull(ejectedFor, "ejectedFor");
+      Objects.requireNonNull(verdicts, "verdicts");
       Objects.requireNonNull(marks, "marks");
+      verdicts = Collections.unmodifiableMap(new LinkedHashMap<>(verdicts));
       marks = Collections.unmodifiableMap(new LinkedHashMap<>(marks));
     }
 

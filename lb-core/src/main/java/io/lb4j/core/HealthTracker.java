@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,16 +30,36 @@ import org.slf4j.LoggerFactory;
  * which members are eligible whenever it rebuilds its selector, feeds it every call's outcome, and
  * rebuilds when it publishes a change.
  *
- * <p>An endpoint is <em>available</em> unless one of these holds: passive outlier detection ejected
- * it (N consecutive failures, or a failure rate over a sliding window; ejections grow exponentially
- * when repeated and are capped as a share of the members), active {@link HealthCheck} probes hold
- * it down, or some source (a circuit breaker, an operator) {@linkplain #markUnavailable marked} it
- * unavailable; marks are kept per source, and each source lifts only its own. When fewer
- * than the panic threshold of members are available, {@link #eligible} returns every member not
- * marked unavailable (panic mode, as in Envoy): better to spread load over all than to crush the
- * few survivors. An endpoint that joins after the first non-empty membership, or comes back from
- * any of those states, ramps its {@link #effectiveWeight} up over the slow-start window; members
- * present at startup start at full weight.
+ * <p>One eligibility model, with two kinds of removal:
+ * <ul>
+ *   <li><em>Soft</em>, automatic verdicts: passive outlier detection ejected the endpoint (N
+ *       consecutive failures, or a failure rate over a sliding window; ejections grow exponentially
+ *       when repeated), active {@link HealthCheck} probes hold it down, or an external detector such
+ *       as a circuit breaker {@linkplain #reportUnhealthy reported} it unhealthy. All soft removals
+ *       together take out at most {@link Builder#maxEjectionPercent} of the members: an ejection
+ *       beyond it is refused, and a probe or detector verdict beyond it is recorded but left out
+ *       of force (the endpoint stays eligible, shown as overridden in {@link #snapshot()}) until a
+ *       slot frees. Panic mode overrides them all.
+ *   <li><em>Hard</em>, deliberate marks: an operator's drain or a deployment tool
+ *       {@linkplain #markUnavailable marks} the endpoint unavailable. Marks are not capped and hold
+ *       in panic mode.
+ * </ul>
+ * Verdicts and marks are kept per source, and each source lifts only its own. An endpoint is
+ * <em>available</em> when nothing takes it out. When fewer than the panic threshold of members are
+ * available, {@link #eligible} returns every member not marked (panic mode, as in Envoy): better
+ * to spread load over all than to crush the few survivors, so a fleet-wide brownout degrades to
+ * "send anyway", never to "send nowhere".
+ *
+ * <p>An endpoint that comes back from any removal starts over: its failure counters are cleared
+ * (late failures of calls sent before it went out do not send it straight back) and its
+ * {@link #effectiveWeight} ramps up over the slow-start window. So does an endpoint that joins,
+ * except those of the first non-empty membership and those arriving during the server list's
+ * initial sync (see {@link #updateMembership(List, boolean)}), which start at full weight. The
+ * {@link LoadBalancer} applies ramped weights only to algorithms where weight means share of
+ * requests ({@link Algorithm#rampsWeights()}).
+ *
+ * <p>A tracker follows one membership: it serves one {@link LoadBalancer} at a time, and building
+ * a second balancer over a tracker that serves an open one fails.
  *
  * <p>Concurrency design: {@link #recordOutcome} runs on every call. It looks up the endpoint's
  * state (a concurrent-map read) and updates per-endpoint atomics and a ring of time buckets:
@@ -72,6 +94,7 @@ public final class HealthTracker implements AutoCloseable {
   private final HealthStateMachine machine;
   private final PeriodicTask refreshTask;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicReference<LoadBalancer> owner = new AtomicReference<>();
 
   private HealthTracker(Builder builder) {
     HealthSettings settings = new HealthSettings(builder.ticker, builder.consecutiveFailures,
@@ -117,9 +140,22 @@ public final class HealthTracker implements AutoCloseable {
     machine.recordOutcome(Objects.requireNonNull(endpoint, "endpoint"), success);
   }
 
-  /** Tells the tracker the current members, so it tracks newcomers and forgets those that left. */
+  /**
+   * Tells the tracker the current members, so it tracks newcomers and forgets those that left.
+   * Newcomers ramp up, unless this is the first non-empty membership the tracker sees.
+   */
   public void updateMembership(List<Endpoint> members) {
-    machine.updateMembership(Objects.requireNonNull(members, "members"));
+    updateMembership(members, false);
+  }
+
+  /**
+   * As {@link #updateMembership(List)}; with {@code initialSync} true, the newcomers belong to the
+   * server list's initial sync ({@link ServerList#isReady()} still false) and start at full weight:
+   * a registry that reports the instances it already had one by one describes a fleet that was
+   * already serving, not one that grows.
+   */
+  public void updateMembership(List<Endpoint> members, boolean initialSync) {
+    machine.updateMembership(Objects.requireNonNull(members, "members"), initialSync);
   }
 
   /**
@@ -142,8 +178,10 @@ public final class HealthTracker implements AutoCloseable {
   }
 
   /**
-   * Whether {@code endpoint} may take traffic now, ignoring panic mode: not ejected, not held down
-   * by probes, not marked unavailable. Unknown endpoints are available.
+   * Whether {@code endpoint} may take traffic now, ignoring panic mode: no hard mark, and no soft
+   * verdict in force (ejection, probes down, a detector's report within the max-ejection budget;
+   * a verdict beyond the budget is overridden and leaves the endpoint available). Unknown
+   * endpoints are available.
    */
   public boolean isAvailable(Endpoint endpoint) {
     return machine.isAvailable(endpoint);
@@ -171,9 +209,10 @@ public final class HealthTracker implements AutoCloseable {
   }
 
   /**
-   * Marks {@code endpoint} unavailable on behalf of {@code source} (a circuit breaker, an operator's
-   * drain, a deployment tool) until that source calls {@link #markAvailable(Endpoint, String,
-   * String)}. The endpoint stays unavailable while any source marks it. A source marking it again
+   * Marks {@code endpoint} unavailable, a <em>hard</em> removal, on behalf of {@code source} (an
+   * operator's drain, a deployment tool) until that source calls {@link #markAvailable(Endpoint,
+   * String, String)}. Automatic detectors such as circuit breakers use {@link #reportUnhealthy}
+   * instead, so that panic mode and the ejection budget apply to them. The endpoint stays unavailable while any source marks it. A source marking it again
    * changes nothing (its first reason stays). The first mark publishes a
    * {@link HealthEvent.Type#MARKED_UNAVAILABLE} event and a change; further sources' marks are
    * logged and shown in {@link #snapshot()}, and publish nothing, since eligibility does not
@@ -196,6 +235,67 @@ public final class HealthTracker implements AutoCloseable {
   public void markAvailable(Endpoint endpoint, String source, String reason) {
     machine.markAvailable(Objects.requireNonNull(endpoint, "endpoint"), requireSource(source),
         Objects.requireNonNull(reason, "reason"));
+  }
+
+  /**
+   * Reports a <em>soft</em> verdict of an external detector (typically a circuit breaker) on behalf
+   * of {@code source}: {@code endpoint} should take no traffic until that source calls
+   * {@link #reportHealthy}. Unlike a {@linkplain #markUnavailable mark}, the verdict is counted with
+   * ejections and probes against {@link Builder#maxEjectionPercent} and is overridden by panic mode,
+   * so detectors that all fire during a fleet-wide brownout cannot take every endpoint out. A
+   * verdict beyond the budget is kept, logged once and shown as overridden in {@link #snapshot()};
+   * it takes effect when a slot frees. Key {@code source} per detector instance (e.g. per
+   * interceptor) so that two detectors over one balancer do not lift each other's verdicts. A
+   * source reporting again changes nothing (its first reason stays). Verdicts on non-members are
+   * ignored and end when the endpoint leaves the membership. The verdict that takes an endpoint
+   * out publishes a {@link HealthEvent.Type#REPORTED_UNHEALTHY} event and a change.
+   *
+   * @throws IllegalArgumentException if {@code source} is blank
+   */
+  public void reportUnhealthy(Endpoint endpoint, String source, String reason) {
+    machine.reportUnhealthy(Objects.requireNonNull(endpoint, "endpoint"), requireSource(source),
+        Objects.requireNonNull(reason, "reason"));
+  }
+
+  /**
+   * Lifts {@code source}'s soft verdict on {@code endpoint}, if it has one; {@code reason} is
+   * logged. Lifting the last verdict publishes a {@link HealthEvent.Type#REPORTED_HEALTHY} event
+   * and, if that brings the endpoint back, a change (it then ramps up with fresh counters).
+   *
+   * @throws IllegalArgumentException if {@code source} is blank
+   */
+  public void reportHealthy(Endpoint endpoint, String source, String reason) {
+    machine.reportHealthy(Objects.requireNonNull(endpoint, "endpoint"), requireSource(source),
+        Objects.requireNonNull(reason, "reason"));
+  }
+
+  /**
+   * Whether {@code source} reports {@code endpoint} unhealthy but the tracker keeps it eligible
+   * anyway, because the max-ejection budget is spent or because of panic mode: a detector that also
+   * gates calls itself (a circuit breaker refusing permission) should then let them through, so
+   * that the tracker's decision holds. False when the source has no verdict on the endpoint
+   * (never reported, or lifted by anyone). Lock-free.
+   */
+  public boolean isOverridden(Endpoint endpoint, String source) {
+    return machine.isOverridden(Objects.requireNonNull(endpoint, "endpoint"),
+        Objects.requireNonNull(source, "source"));
+  }
+
+  /** Binds this tracker to {@code balancer}; see the class comment. */
+  void claim(LoadBalancer balancer) {
+    while (!owner.compareAndSet(null, balancer)) {
+      LoadBalancer current = owner.get();
+      if (current != null) {
+        throw new IllegalStateException("health tracker already serves load balancer '"
+            + current.name() + "'; give load balancer '" + balancer.name()
+            + "' a tracker of its own: a tracker follows one membership");
+      }
+    }
+  }
+
+  /** Frees this tracker for another balancer once {@code balancer} closes. */
+  void release(LoadBalancer balancer) {
+    owner.compareAndSet(balancer, null);
   }
 
   private static String requireSource(String source) {
@@ -390,8 +490,9 @@ public final class HealthTracker implements AutoCloseable {
      * that would exceed it is refused (logged once per endpoint). Rounded down: with the default,
      * 1 of 3 members, 5 of 10. Default 50%: Envoy's 10% assumes large fleets behind a proxy (and
      * Envoy ejects at least one host anyway), while client-side balancers often see 3 to 10
-     * endpoints, where 10% would forbid every ejection. Active probes and marks are not capped;
-     * panic mode guards against those taking too many out.
+     * endpoints, where 10% would forbid every ejection. The cap counts every automatic verdict
+     * together (ejections, probes down, detectors' {@linkplain HealthTracker#reportUnhealthy
+     * reports}); hard marks are not capped.
      */
     public Builder maxEjectionPercent(int percent) {
       this.maxEjectionPercent = percent(percent, "maxEjectionPercent");
@@ -471,10 +572,11 @@ public final class HealthTracker implements AutoCloseable {
     /**
      * The time over which an endpoint that joined or came back ramps from the floor to its full
      * weight, in 10 steps (3 s each by default), each publishing a change; Duration.ZERO disables
-     * slow start. Members present when the tracker first sees a non-empty membership start at full
-     * weight. Ramping applies to every weight-aware algorithm; to express fractions of weight 1,
-     * all weights are multiplied by a common scale (10, less for weights above 1000) while any
-     * endpoint ramps. Default 30 s: long enough for JIT warm-up and cold caches, the lower end of
+     * slow start. Members present when the tracker first sees a non-empty membership, or arriving
+     * during the server list's initial sync, start at full weight. Ramping applies to the
+     * algorithms where weight means share of requests ({@link Algorithm#rampsWeights()}), never to
+     * hash algorithms; to express fractions of weight 1, all weights are multiplied by a common
+     * scale (10, less for weights above 1000) while any endpoint ramps. Default 30 s: long enough for JIT warm-up and cold caches, the lower end of
      * AWS ALB's slow-start range (Envoy has no default).
      */
     public Builder slowStartWindow(Duration window) {

@@ -7,12 +7,15 @@ import io.lb4j.core.internal.Arguments;
 import io.lb4j.core.internal.Listeners;
 import io.lb4j.core.internal.ZonePreference;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +34,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Eligibility comes from the {@link HealthTracker} (outlier ejection, probes, marks, panic
  * mode) and, with a {@link Builder#localZone local zone}, from zone preference; effective weights
- * (slow start) from {@link HealthTracker#effectiveWeight}.
+ * (slow start) from {@link HealthTracker#effectiveWeight} for algorithms that
+ * {@linkplain Algorithm#rampsWeights ramp weights}; other algorithms, hash ones among them, see each
+ * endpoint's configured weight, so slow start never moves their keys.
+ *
+ * <p>Readiness: endpoints that arrive while the server list is not yet {@linkplain
+ * ServerList#isReady() ready} (its initial sync) start at full weight, as do those of the first
+ * non-empty membership of a list that is ready at once; later arrivals ramp. {@link #whenReady()}
+ * completes at the first non-empty membership of a ready list.
+ *
+ * <p>Selector builds: with a {@link MutableServerList}, a membership the algorithm cannot build a
+ * selector for is refused before it is applied, and the writer gets the exception. A build that
+ * fails anyway (another kind of list, or a health change) keeps the previous selector, is logged at
+ * ERROR and shows in {@link #selectorBuildFailure()} until a build succeeds.
  *
  * <p>Thread-safe. {@link #pick} allocates only the returned {@link Pick} handle (and an exception
  * when nothing can be picked). {@link #close()} stops listening to the server list and tracker,
@@ -49,6 +64,8 @@ public final class LoadBalancer implements AutoCloseable {
   private final Ticker ticker;
   private final RandomSource random;
   private final Duration latencyDecay;
+  private final ServerList serverList;
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Object rebuildLock = new Object();
   private final Map<String, EndpointStats> statsById = new ConcurrentHashMap<>();
   private final Listeners<List<Endpoint>> membershipListeners =
@@ -56,6 +73,11 @@ public final class LoadBalancer implements AutoCloseable {
 
   private volatile List<Endpoint> members = List.of();
   private volatile Selector selector;
+  private volatile RuntimeException selectorBuildFailure;
+  // The selector a proposed membership was vetted with, until that membership is applied: when
+  // every member is eligible at its configured weight (the usual case) it is the very selector to
+  // publish, so a membership change builds once, not twice. Guarded by rebuildLock.
+  private Selector vetted;
   private final Subscription healthSubscription;
   private final Subscription membershipSubscription;
 
@@ -69,11 +91,37 @@ public final class LoadBalancer implements AutoCloseable {
     this.ticker = builder.ticker;
     this.random = builder.random;
     this.latencyDecay = builder.latencyDecay;
-    synchronized (rebuildLock) {
-      this.selector = algorithm.newSelector(candidatesOf(List.of()));
+    this.serverList = builder.serverList;
+    health.claim(this);
+    try {
+      synchronized (rebuildLock) {
+        this.selector = algorithm.newSelector(candidatesOf(List.of()));
+      }
+      // Fails the build early, naming the reason, if the algorithm cannot serve the current list.
+      vet(serverList.endpoints());
+      this.healthSubscription = health.subscribe(this::rebuild);
+      this.membershipSubscription = serverList.subscribe(new ServerList.Listener() {
+        @Override
+        public void onChange(List<Endpoint> endpoints) {
+          onMembership(endpoints);
+        }
+
+        @Override
+        public void vet(List<Endpoint> proposed) {
+          LoadBalancer.this.vet(proposed);
+        }
+      });
+    } catch (RuntimeException | Error e) {
+      health.release(this);
+      throw e;
     }
-    this.healthSubscription = health.subscribe(this::rebuild);
-    this.membershipSubscription = builder.serverList.subscribe(this::onMembership);
+    serverList.whenReady().whenComplete((ok, failure) -> {
+      if (failure != null) {
+        ready.completeExceptionally(failure);
+      } else {
+        completeIfReady();
+      }
+    });
   }
 
   /** A builder for a balancer over {@code serverList}. */
@@ -115,6 +163,30 @@ public final class LoadBalancer implements AutoCloseable {
     }
     return new NoEndpointAvailableException(Reason.ALL_UNHEALTHY,
         "load balancer '" + name + "': none of " + current.size() + " endpoints is available");
+  }
+
+  /**
+   * A future that completes once the server list is {@linkplain ServerList#isReady() ready} and
+   * the balancer has applied a non-empty membership of it; exceptionally if the list's own
+   * {@link ServerList#whenReady()} fails (with its exception) or the balancer is closed first.
+   * Each call returns a new future; completing or cancelling it affects nobody else.
+   */
+  public CompletableFuture<Void> whenReady() {
+    return ready.copy();
+  }
+
+  private void completeIfReady() {
+    if (!members.isEmpty() && serverList.isReady()) {
+      ready.complete(null);
+    }
+  }
+
+  /**
+   * Why the latest selector build failed, if it did: picks then go on from the previous selector
+   * until a later build succeeds, which clears it. Empty when the current selector is up to date.
+   */
+  public Optional<RuntimeException> selectorBuildFailure() {
+    return Optional.ofNullable(selectorBuildFailure);
   }
 
   /** The name given at build time, used in logs and errors. */
@@ -171,21 +243,65 @@ public final class LoadBalancer implements AutoCloseable {
 
   private void onMembership(List<Endpoint> next) {
     applyMembership(next);
+    completeIfReady();
     membershipListeners.publish(next);
+  }
+
+  /**
+   * Builds a selector over every endpoint of {@code proposed} at its configured weight, the largest
+   * candidate set that membership can produce, and throws if the algorithm cannot.
+   */
+  private void vet(List<Endpoint> proposed) {
+    synchronized (rebuildLock) {
+      Candidates all = Candidates.of(proposed, this::statsOrFresh, Endpoint::weight, ticker, random);
+      try {
+        vetted = algorithm.newSelector(all);
+      } catch (RuntimeException e) {
+        vetted = null;
+        throw new IllegalArgumentException("load balancer '" + name + "': " + algorithm.name()
+            + " cannot serve " + proposed.size() + " endpoints " + ids(proposed) + ": "
+            + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** A member's stats; a newcomer's are those it was vetted with, so the vetted selector fits. */
+  private EndpointStats statsOrFresh(Endpoint endpoint) {
+    EndpointStats stats = statsById.get(endpoint.id());
+    if (stats != null) {
+      return stats;
+    }
+    Selector pending = vetted;
+    int index = pending == null ? -1 : pending.candidates().indexOf(endpoint.id());
+    return index >= 0 ? pending.candidates().stats(index) : EndpointStats.create(ticker, latencyDecay);
+  }
+
+  private static List<String> ids(List<Endpoint> endpoints) {
+    List<String> ids = new ArrayList<>(endpoints.size());
+    for (Endpoint endpoint : endpoints) {
+      ids.add(endpoint.id());
+    }
+    return ids;
   }
 
   private void applyMembership(List<Endpoint> next) {
     synchronized (rebuildLock) {
       Map<String, EndpointStats> kept = new HashMap<>(next.size() * 2);
       for (Endpoint endpoint : next) {
-        EndpointStats stats = statsById.get(endpoint.id());
-        kept.put(endpoint.id(), stats != null ? stats : EndpointStats.create(ticker, latencyDecay));
+        kept.put(endpoint.id(), statsOrFresh(endpoint));
       }
       statsById.putAll(kept);
       statsById.keySet().retainAll(kept.keySet());
       members = next;
-      health.updateMembership(next);
-      rebuildLocked();
+      // Endpoints of the initial sync start at full weight: a registry adding them one by one is
+      // still describing the fleet as it was, not a fleet that grows.
+      try {
+        // The tracker may publish a change here, rebuilding on this thread (the lock is reentrant).
+        health.updateMembership(next, !serverList.isReady());
+        rebuildLocked();
+      } finally {
+        vetted = null;
+      }
     }
   }
 
@@ -196,19 +312,32 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   private void rebuildLocked() {
+    Selector prebuilt = vetted;
     Candidates next = candidatesOf(zones.eligible(members, health));
     Candidates previous = selector.candidates();
     if (sameEndpointsAndWeights(previous, next)) {
+      selectorBuildFailure = null;
       return;
     }
-    selector = algorithm.newSelector(next);
+    try {
+      selector = prebuilt != null && sameEndpointsAndWeights(prebuilt.candidates(), next)
+          ? prebuilt : algorithm.newSelector(next);
+    } catch (RuntimeException e) {
+      selectorBuildFailure = e;
+      log.error("load balancer '{}' could not build its {} selector over {} endpoints {}; picks go "
+          + "on from the previous selector", name, algorithm.name(), next.size(),
+          ids(next.endpoints()), e);
+      return;
+    }
+    selectorBuildFailure = null;
     log.debug("load balancer '{}' rebuilt its {} selector over {} of {} endpoints",
         name, algorithm.name(), next.size(), members.size());
   }
 
   private Candidates candidatesOf(List<Endpoint> eligible) {
-    return Candidates.of(eligible, endpoint -> statsById.get(endpoint.id()), health::effectiveWeight,
-        ticker, random);
+    ToIntFunction<Endpoint> weights =
+        algorithm.rampsWeights() ? health::effectiveWeight : Endpoint::weight;
+    return Candidates.of(eligible, endpoint -> statsById.get(endpoint.id()), weights, ticker, random);
   }
 
   private static boolean sameEndpointsAndWeights(Candidates a, Candidates b) {
@@ -227,6 +356,9 @@ public final class LoadBalancer implements AutoCloseable {
   public void close() {
     membershipSubscription.close();
     healthSubscription.close();
+    ready.completeExceptionally(new IllegalStateException(
+        "load balancer '" + name + "' was closed before its server list was ready"));
+    health.release(this);
     if (ownsHealth) {
       health.close();
     }
@@ -274,7 +406,8 @@ public final class LoadBalancer implements AutoCloseable {
     /**
      * The health tracker; default a new {@link HealthTracker#create()}, owned by the balancer and
      * closed with it. A supplied tracker is not closed by the balancer. Give each balancer its own
-     * tracker: it tracks one membership.
+     * tracker: it tracks one membership, and {@link #build()} refuses a tracker that already
+     * serves an open balancer.
      */
     public Builder healthTracker(HealthTracker health) {
       this.health = Objects.requireNonNull(health, "healthTracker");
@@ -328,7 +461,14 @@ public final class LoadBalancer implements AutoCloseable {
       return this;
     }
 
-    /** Builds the balancer and its first selector. */
+    /**
+     * Builds the balancer and its first selector.
+     *
+     * @throws IllegalArgumentException if the algorithm cannot build a selector over the server
+     *     list's current endpoints
+     * @throws IllegalStateException if the supplied health tracker already serves another open
+     *     balancer
+     */
     public LoadBalancer build() {
       if (health != null) {
         return new LoadBalancer(this, health, false);

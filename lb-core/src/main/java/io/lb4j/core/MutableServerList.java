@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A {@link ServerList} changed in place by its owner: a service-registry watcher, a DNS poller, a
@@ -17,7 +18,11 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Updates that leave the membership unchanged (adding nothing, removing an absent id, replacing
  * with an equal list) publish nothing. Duplicate ids are rejected with an
- * {@link IllegalArgumentException} naming the id; a rejected change changes nothing.
+ * {@link IllegalArgumentException} naming the id; a rejected change changes nothing. Before a change
+ * is applied, every listener {@linkplain ServerList.Listener#vet vets} it: a
+ * {@link LoadBalancer} whose algorithm cannot build a selector for the new membership (say
+ * {@code maglev(7)} and an 8th endpoint) refuses it, and the writer gets that exception, with the
+ * list left as it was.
  *
  * <p>A list from {@link #create()} or {@link #of} is {@link #isReady() ready} at once. A source that
  * fills the list from a registry creates it with {@link #awaitingSync()} and calls
@@ -27,6 +32,7 @@ public final class MutableServerList implements ServerList {
 
   private final Object writeLock = new Object();
   private final Listeners<List<Endpoint>> listeners = new Listeners<>("server list");
+  private final List<Listener> vetoers = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private volatile List<Endpoint> endpoints;
 
@@ -91,7 +97,12 @@ public final class MutableServerList implements ServerList {
     Objects.requireNonNull(listener, "listener");
     // Under the write lock so that no change slips between the replay and the registration.
     synchronized (writeLock) {
-      return listeners.add(listener::onChange, endpoints);
+      Subscription delivery = listeners.add(listener::onChange, endpoints);
+      vetoers.add(listener);
+      return () -> {
+        vetoers.remove(listener);
+        delivery.close();
+      };
     }
   }
 
@@ -99,6 +110,8 @@ public final class MutableServerList implements ServerList {
    * Adds {@code endpoint}; returns false, publishing nothing, if an equal endpoint is present.
    *
    * @throws IllegalArgumentException if a different endpoint with the same id is present
+   * @throws RuntimeException whatever a listener refusing the change threw (see the class comment);
+   *     the endpoint is then not added
    */
   public boolean add(Endpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
@@ -114,7 +127,11 @@ public final class MutableServerList implements ServerList {
     }
   }
 
-  /** Removes the endpoint with {@code id}; returns false, publishing nothing, if none has it. */
+  /**
+   * Removes the endpoint with {@code id}; returns false, publishing nothing, if none has it.
+   *
+   * @throws RuntimeException whatever a listener refusing the change threw; nothing is removed
+   */
   public boolean remove(String id) {
     Objects.requireNonNull(id, "id");
     synchronized (writeLock) {
@@ -139,6 +156,7 @@ public final class MutableServerList implements ServerList {
    * equals the current one.
    *
    * @throws IllegalArgumentException if two endpoints share an id
+   * @throws RuntimeException whatever a listener refusing the change threw; nothing is replaced
    */
   public boolean replaceAll(List<Endpoint> next) {
     List<Endpoint> validated = EndpointLists.validated(next);
@@ -148,6 +166,9 @@ public final class MutableServerList implements ServerList {
   }
 
   private boolean publish(List<Endpoint> next) {
+    for (Listener vetoer : vetoers) {
+      vetoer.vet(next);
+    }
     endpoints = next;
     listeners.publish(next);
     return true;

@@ -57,6 +57,15 @@ public interface ServerList {
   @FunctionalInterface
   interface Listener {
     void onChange(List<Endpoint> endpoints);
+
+    /**
+     * Called with a proposed membership before it is applied, by sources that let listeners refuse
+     * a change ({@link MutableServerList} does); throwing refuses it: the change is not applied, no
+     * listener hears of it, and the exception reaches the code that made the change. A
+     * {@link LoadBalancer} builds its selector here, so that a membership its algorithm cannot
+     * serve is refused rather than swallowed. Default: accepts everything.
+     */
+    default void vet(List<Endpoint> proposed) {}
   }
 
   /** Stops a listener from receiving further snapshots; closing twice is harmless. */

@@ -35,4 +35,34 @@ class AlgorithmsTest {
       assertThat(algorithm.newSelector(candidates).candidates()).as(algorithm.name()).isSameAs(candidates);
     }
   }
+
+  @Test
+  void slowStartAppliesOnlyWhereWeightMeansShareOfRequests() {
+    assertThat(List.of(Algorithms.smoothWeightedRoundRobin(), Algorithms.weightedRandom(),
+            Algorithms.leastConnections(), Algorithms.powerOfTwoChoices(),
+            Algorithms.leastResponseTime(), Algorithms.responseTimeWeighted()))
+        .allMatch(Algorithm::rampsWeights);
+    assertThat(List.of(Algorithms.roundRobin(), Algorithms.random(), Algorithms.hashModulo(),
+            Algorithms.ringHash(), Algorithms.maglev(), Algorithms.boundedLoadHash(),
+            Algorithms.rendezvous()))
+        .noneMatch(Algorithm::rampsWeights);
+    assertThat(Algorithms.sticky(Algorithms.weightedRandom()).rampsWeights()).isTrue();
+    assertThat(Algorithms.sticky(Algorithms.ringHash()).rampsWeights()).isFalse();
+  }
+
+  @Test
+  void aCustomAlgorithmDoesNotRampUnlessItSaysSo() {
+    Algorithm custom = new Algorithm() {
+      @Override
+      public Selector newSelector(Candidates candidates) {
+        return Algorithms.random().newSelector(candidates);
+      }
+
+      @Override
+      public String name() {
+        return "custom";
+      }
+    };
+    assertThat(custom.rampsWeights()).isFalse();
+  }
 }

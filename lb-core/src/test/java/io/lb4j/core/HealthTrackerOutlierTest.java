@@ -247,4 +247,20 @@ class HealthTrackerOutlierTest {
   private HealthSnapshot.EndpointHealth snapshotOfA() {
     return tracker.snapshot().endpoints().get(0);
   }
+
+  @Test
+  void lateFailuresDuringAnEjectionDoNotSendTheEndpointBackOutWhenItReturns() {
+    start(manualTracker(ticker));
+    fail(tracker, a, 5);
+    assertThat(tracker.isAvailable(a)).isFalse();
+    fail(tracker, a, 30); // calls sent before the ejection, completing late
+
+    ticker.advance(Duration.ofSeconds(30));
+    tracker.refresh();
+    assertThat(tracker.isAvailable(a)).isTrue();
+    fail(tracker, a, 4);
+
+    assertThat(tracker.isAvailable(a)).isTrue();
+    assertThat(tracker.snapshot().endpoints().get(0).consecutiveFailures()).isEqualTo(4);
+  }
 }

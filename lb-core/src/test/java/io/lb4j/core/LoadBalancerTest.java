@@ -288,4 +288,26 @@ class LoadBalancerTest {
           .isCloseTo(5_000_000.0 / Math.E, within(1.0));
     }
   }
+
+  @Test
+  void aTrackerServingAnOpenBalancerIsRefusedToASecondOneAndFreedWhenTheFirstCloses() {
+    try (HealthTracker tracker = HealthTracker.create()) {
+      LoadBalancer orders = LoadBalancer.builder(ServerList.of(A)).name("orders")
+          .healthTracker(tracker).build();
+      assertThatThrownBy(() -> LoadBalancer.builder(ServerList.of(B)).name("billing")
+              .healthTracker(tracker).build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("health tracker already serves load balancer 'orders'; give load balancer "
+              + "'billing' a tracker of its own: a tracker follows one membership");
+      assertThat(orders.endpoints()).containsExactly(A);
+
+      orders.close();
+      try (LoadBalancer billing = LoadBalancer.builder(ServerList.of(B)).name("billing")
+          .healthTracker(tracker).build()) {
+        Pick pick = billing.pick();
+        assertThat(pick.endpoint()).isEqualTo(B);
+        pick.cancel();
+      }
+    }
+  }
 }

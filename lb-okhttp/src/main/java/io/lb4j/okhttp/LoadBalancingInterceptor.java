@@ -44,8 +44,15 @@ import okhttp3.Response;
  * reported once, when the response headers arrive or the attempt fails. A status of 500 or more
  * or an I/O failure counts against the endpoint; an attempt its breaker refused, or one the caller
  * canceled, is given back with {@link io.lb4j.core.Pick#cancel()} and counts neither way. An open
- * breaker takes its endpoint out of rotation with a {@link #CIRCUIT_BREAKER_MARK_SOURCE} mark, and
- * is dropped when its endpoint leaves the balancer's server list.
+ * breaker reports its endpoint unhealthy to the balancer's tracker as a soft verdict (source
+ * {@link #CIRCUIT_BREAKER_MARK_SOURCE}{@code #n}, one per interceptor): counted against the
+ * tracker's max-ejection budget and overridden in panic mode, in which case the breaker lets calls
+ * through; it is dropped when its endpoint leaves the balancer's server list.
+ *
+ * <p>Who judges what: errors (5xx, I/O failures) are judged once, by the tracker's outlier
+ * detection (consecutive failures, failure rate); the default breakers judge slowness (see
+ * {@link Builder#circuitBreakerConfig}), which the tracker does not. A configuration that makes the
+ * breakers count errors too judges each failure twice.
  *
  * <p>Retries go to endpoints not yet tried by the call, and only while all of these hold:
  * <ul>
@@ -85,10 +92,12 @@ import okhttp3.Response;
  */
 public final class LoadBalancingInterceptor implements Interceptor, Closeable {
   /**
-   * The source under which an endpoint's open circuit breaker marks it unavailable in its
-   * balancer's {@link io.lb4j.core.HealthTracker}: {@value}. The breaker lifts only this mark when
-   * it half-opens or closes; an operator may lift it by hand with
-   * {@code markAvailable(endpoint, CIRCUIT_BREAKER_MARK_SOURCE, reason)}.
+   * The prefix of the sources under which endpoints' open circuit breakers report them unhealthy
+   * in their balancer's {@link io.lb4j.core.HealthTracker}: {@value}, followed by {@code #n}, one
+   * number per interceptor and service, so that two interceptors over one balancer never lift each
+   * other's verdicts. The breaker lifts only its own verdict when it half-opens or closes; the
+   * verdicts, with their full source names, show in the tracker's snapshot, and an operator may
+   * lift one by hand with {@code reportHealthy(endpoint, source, reason)}.
    */
   public static final String CIRCUIT_BREAKER_MARK_SOURCE = "circuit-breaker";
 
@@ -345,7 +354,11 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
     /**
      * The configuration of every endpoint's breaker. Automatic OPEN → HALF_OPEN transition is
      * forced on: an open endpoint is out of rotation, so no call would ever move it on otherwise.
-     * Default: failure rate 50% over the last 20 calls (at least 10), 10 s open, 3 probe calls.
+     * Default: slow calls only, the job the health tracker does not do: open when 50% of the last
+     * 20 calls (at least 10) took 5 s or more, for 10 s, then 3 probe calls. Errors are not
+     * counted by default: the tracker's outlier detection already judges them (50% over 20 calls,
+     * or 5 in a row), and a second detector on the same failures would judge each twice. 5 s is
+     * half of OkHttp's default read timeout: an answer that slow is nearly a timeout.
      */
     public Builder circuitBreakerConfig(CircuitBreakerConfig config) {
       this.breakerConfig = CircuitBreakerConfig.from(Objects.requireNonNull(config, "config"))
@@ -436,7 +449,10 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
           .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
           .slidingWindowSize(20)
           .minimumNumberOfCalls(10)
-          .failureRateThreshold(50)
+          // Errors are the health tracker's to judge; counted here too, each would count twice.
+          .recordException(failure -> false)
+          .slowCallDurationThreshold(Duration.ofSeconds(5))
+          .slowCallRateThreshold(50)
           .waitDurationInOpenState(Duration.ofSeconds(10))
           .permittedNumberOfCallsInHalfOpenState(3)
           .automaticTransitionFromOpenToHalfOpenEnabled(true)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lb4j.core.Endpoint;
+import io.lb4j.core.HealthTracker;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.MutableServerList;
 import java.io.IOException;
@@ -33,8 +34,13 @@ class BreakerMessageAndLifecycleTest {
   @Test
   void callRefusedByAnOpenBreakerSaysWhichBreakerIsOpen() throws IOException {
     Backends backends = harness.backends(1);
-    LoadBalancingInterceptor interceptor =
-        harness.interceptor(harness.balancer(backends.serverList())).build();
+    // By default the max-ejection budget and panic keep a lone endpoint eligible despite its open
+    // breaker; this tracker lets the breaker's verdict take it out, so the call is refused.
+    HealthTracker strict = harness.closeLater(
+        HealthTracker.builder().maxEjectionPercent(100).panicThreshold(0).build());
+    LoadBalancer balancer = harness.closeLater(LoadBalancer.builder(backends.serverList())
+        .name("orders").healthTracker(strict).build());
+    LoadBalancingInterceptor interceptor = harness.interceptor(balancer).build();
     OkHttpClient client = LoadBalancedOkHttp.wrap(new OkHttpClient(), interceptor);
     client.newCall(Harness.get("http://orders/")).execute().close(); // creates the breaker
     Endpoint only = backends.endpoint(0);

@@ -303,8 +303,11 @@ class LoadBalancingInterceptorTest {
     int before = backends.requestCount(0);
     breaker(interceptor, blocked).transitionToOpenState();
     // An operator puts it back in rotation while its breaker is still open.
-    balancer.healthTracker().markAvailable(
-        blocked, LoadBalancingInterceptor.CIRCUIT_BREAKER_MARK_SOURCE, "operator override");
+    Set<String> sources = balancer.healthTracker().snapshot().endpoints().get(0).verdicts().keySet();
+    assertThat(sources).singleElement().asString()
+        .startsWith(LoadBalancingInterceptor.CIRCUIT_BREAKER_MARK_SOURCE + "#");
+    String breakerSource = sources.iterator().next();
+    balancer.healthTracker().reportHealthy(blocked, breakerSource, "operator override");
     assertThat(balancer.selector().candidates().endpoints()).contains(blocked);
 
     EndpointStats stats = balancer.stats(blocked.id()).orElseThrow();
@@ -378,6 +381,72 @@ class LoadBalancingInterceptorTest {
     assertThat(backends.requestCount(0)).isEqualTo(before);
     assertThat(balancer.healthTracker().snapshot().endpoints().get(0).marks())
         .containsOnlyKeys("operator");
+  }
+
+  @Test
+  void twoInterceptorsOverOneBalancerDoNotLiftEachOthersBreakerVerdicts() throws IOException {
+    Backends backends = backends(3);
+    LoadBalancer balancer = balancer(backends.serverList());
+    LoadBalancingInterceptor first = interceptor(balancer).build();
+    LoadBalancingInterceptor second = interceptor(balancer).build();
+    for (LoadBalancingInterceptor interceptor : List.of(first, second)) {
+      OkHttpClient client = client(interceptor);
+      for (int i = 0; i < 3; i++) {
+        get(client, "http://orders/"); // round robin: one call each creates the three breakers
+      }
+    }
+    Endpoint endpoint = backends.endpoint(0);
+    breaker(first, endpoint).transitionToOpenState();
+    CircuitBreaker other = breaker(second, endpoint);
+    other.transitionToOpenState();
+    other.transitionToHalfOpenState();
+    other.transitionToClosedState();
+
+    assertThat(balancer.healthTracker().isAvailable(endpoint)).isFalse();
+    assertThat(balancer.healthTracker().snapshot().endpoints().get(0).verdicts()).hasSize(1);
+  }
+
+  @Test
+  void anOpenBreakerBeyondTheMaxEjectionBudgetLetsCallsThrough() throws IOException {
+    Backends backends = backends(3);
+    LoadBalancer balancer = balancer(backends.serverList());
+    LoadBalancingInterceptor interceptor = interceptor(balancer).maxAttempts(1).build();
+    OkHttpClient client = client(interceptor);
+    for (int i = 0; i < 3; i++) {
+      get(client, "http://orders/"); // round robin: one call each creates the three breakers
+    }
+    breaker(interceptor, backends.endpoint(0)).transitionToOpenState();
+    breaker(interceptor, backends.endpoint(1)).transitionToOpenState(); // budget: 1 of 3
+
+    int before = backends.requestCount(1);
+    for (int i = 0; i < 20; i++) {
+      assertThat(get(client, "http://orders/")).isIn("200 1", "200 2");
+    }
+    assertThat(backends.requestCount(1) - before).isEqualTo(10);
+    assertThat(breaker(interceptor, backends.endpoint(1)).getState())
+        .isEqualTo(CircuitBreaker.State.OPEN);
+  }
+
+  @Test
+  void defaultBreakersLeaveErrorsToTheTrackerSoEachFailureIsJudgedOnce() throws IOException {
+    Backends backends = backends(3);
+    backends.respond(0, request -> Backends.status(503));
+    LoadBalancer balancer = balancer(backends.serverList());
+    LoadBalancingInterceptor interceptor = interceptor(balancer).build();
+    OkHttpClient client = client(interceptor);
+    Endpoint failing = backends.endpoint(0);
+
+    for (int i = 0; i < 30; i++) {
+      assertThat(get(client, "http://orders/")).isIn("200 1", "200 2");
+    }
+
+    assertThat(balancer.healthTracker().snapshot().endpoints().get(0).ejectedFor()).isPositive();
+    CircuitBreaker breaker = breaker(interceptor, failing);
+    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+    CircuitBreakerConfig defaults = interceptor.circuitBreakerRegistry().getDefaultConfig();
+    assertThat(defaults.getSlowCallDurationThreshold()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(defaults.getSlowCallRateThreshold()).isEqualTo(50f);
   }
 
   @Test

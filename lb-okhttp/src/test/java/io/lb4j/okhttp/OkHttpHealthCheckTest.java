@@ -147,7 +147,7 @@ class OkHttpHealthCheckTest {
     // The check's own timeout (5 s) is far longer than the tracker's (200 ms): the tracker cancels.
     OkHttpHealthCheck slowCheck = OkHttpHealthCheck.builder(client).timeout(Duration.ofSeconds(5)).build();
     Endpoint endpoint = backends.endpoint(0);
-    try (HealthTracker tracker = HealthTracker.builder().healthCheck(slowCheck)
+    try (HealthTracker tracker = HealthTracker.builder().healthCheck(slowCheck).maxEjectionPercent(100)
         .healthCheckInterval(Duration.ofMillis(250)).healthCheckTimeout(Duration.ofMillis(200))
         .healthCheckJitter(0).unhealthyThreshold(2).slowStartWindow(Duration.ZERO).build()) {
       tracker.updateMembership(List.of(endpoint));
@@ -158,9 +158,12 @@ class OkHttpHealthCheckTest {
     }
   }
 
-  /** Probes every 250 ms, 2 in a row to flip; the tracker's timeout cuts the check's 500 ms. */
+  /**
+   * Probes every 250 ms, 2 in a row to flip; the tracker's timeout cuts the check's 500 ms. A
+   * budget of 100% lets probes take out the single member (by default, 50% of 1 rounds to none).
+   */
   private HealthTracker probingTracker() {
-    return HealthTracker.builder().healthCheck(check)
+    return HealthTracker.builder().healthCheck(check).maxEjectionPercent(100)
         .healthCheckInterval(Duration.ofMillis(250)).healthCheckTimeout(Duration.ofMillis(200))
         .healthCheckJitter(0).unhealthyThreshold(2).healthyThreshold(2)
         .slowStartWindow(Duration.ZERO).build();

@@ -9,9 +9,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the health tracker knows about one member: the per-request counters, updated lock-free on
- * every call, and the verdicts (ejection, probe, external mark, slow-start ramp), changed only under
- * the tracker's lock and published through volatile fields so that eligibility reads take no lock.
- * One instance per member; a member that leaves and comes back gets a new one.
+ * every call, and the verdicts (ejection, probe, external detectors' soft verdicts, operators' hard
+ * marks, slow-start ramp), changed only under the tracker's lock and published through volatile
+ * fields so that eligibility reads take no lock. One instance per member; a member that leaves and
+ * comes back gets a new one.
+ *
+ * <p>Soft verdicts (ejection, probes down, detectors' reports) take the endpoint out only while
+ * they are {@linkplain #benched() in force}: the tracker puts at most its ejection budget of
+ * members in force and leaves the rest eligible. Hard marks always take it out.
  */
 public final class EndpointHealthState {
   /** Which passive rule an outcome tripped. */
@@ -34,6 +39,8 @@ public final class EndpointHealthState {
   private int probeSuccesses;
   private int probeFailures;
   private volatile Map<String, String> marks = Map.of();
+  private volatile Map<String, String> verdicts = Map.of();
+  private volatile boolean benched;
   private volatile long rampStart = NOT_RAMPING;
   private volatile int rampStep = SlowStartRamp.STEPS;
   private volatile ScheduledFuture<?> probe;
@@ -94,7 +101,38 @@ public final class EndpointHealthState {
 
   /** Whether this endpoint may take traffic (ignoring panic mode). */
   public boolean available() {
-    return !ejected && !probeDown && marks.isEmpty();
+    return marks.isEmpty() && !(benched && softlyRemoved());
+  }
+
+  /** Whether some automatic verdict (ejection, probes, a detector's report) wants it out. */
+  public boolean softlyRemoved() {
+    return ejected || probeDown || !verdicts.isEmpty();
+  }
+
+  /** Whether its soft removal is in force, counted against the ejection budget. */
+  public boolean benched() {
+    return benched && softlyRemoved();
+  }
+
+  /**
+   * Whether its soft removal was put in force and not taken back yet, even if every verdict has
+   * ended since: the endpoint is then coming back.
+   */
+  public boolean wasBenched() {
+    return benched;
+  }
+
+  /** Puts its soft removal in force, or not; returns true if that changed. */
+  public boolean bench(boolean inForce) {
+    boolean before = benched();
+    benched = inForce;
+    return before != benched();
+  }
+
+  /** Forgets every per-request count: the endpoint comes back with a clean slate. */
+  public void resetCounters() {
+    consecutiveFailures.set(0);
+    window.clear();
   }
 
   public boolean ejected() {
@@ -109,14 +147,13 @@ public final class EndpointHealthState {
     return ejections;
   }
 
-  /** Ejects until {@code until}; resets the counters so the endpoint returns with a clean slate. */
+  /** Ejects until {@code until}. */
   public void eject(long until, int multiplier) {
     ejections = multiplier;
     ejectedUntil = until;
     ejected = true;
     refusalLogged = false;
-    consecutiveFailures.set(0);
-    window.clear();
+    resetCounters();
   }
 
   public void unEject(long nowNanos) {
@@ -175,26 +212,67 @@ public final class EndpointHealthState {
 
   /** Adds {@code source}'s mark; returns false, keeping the first reason, if it already marks. */
   public boolean mark(String source, String reason) {
-    Map<String, String> current = marks;
-    if (current.containsKey(source)) {
+    Map<String, String> next = with(marks, source, reason);
+    if (next == null) {
       return false;
     }
-    Map<String, String> next = new LinkedHashMap<>(current);
-    next.put(source, reason);
-    marks = Collections.unmodifiableMap(next);
+    marks = next;
     return true;
   }
 
   /** Lifts {@code source}'s mark; returns false if it had none. */
   public boolean unmark(String source) {
-    Map<String, String> current = marks;
-    if (!current.containsKey(source)) {
+    Map<String, String> next = without(marks, source);
+    if (next == null) {
       return false;
+    }
+    marks = next;
+    return true;
+  }
+
+  /** Every detector reporting this endpoint unhealthy, with its reason, in reporting order. */
+  public Map<String, String> verdicts() {
+    return verdicts;
+  }
+
+  /** Adds {@code source}'s soft verdict; returns false, keeping the first reason, if it has one. */
+  public boolean addVerdict(String source, String reason) {
+    Map<String, String> next = with(verdicts, source, reason);
+    if (next == null) {
+      return false;
+    }
+    verdicts = next;
+    return true;
+  }
+
+  /** Lifts {@code source}'s soft verdict; returns false if it had none. */
+  public boolean liftVerdict(String source) {
+    Map<String, String> next = without(verdicts, source);
+    if (next == null) {
+      return false;
+    }
+    verdicts = next;
+    return true;
+  }
+
+  /** {@code current} plus {@code source}, or null if it holds {@code source} already. */
+  private static Map<String, String> with(Map<String, String> current, String source, String reason) {
+    if (current.containsKey(source)) {
+      return null;
+    }
+    Map<String, String> next = new LinkedHashMap<>(current);
+    next.put(source, reason);
+    return Collections.unmodifiableMap(next);
+  }
+
+  /** {@code current} without {@code source}, or null if it does not hold it. */
+  private static Map<String, String> without(Map<String, String> current, String source) {
+    if (!current.containsKey(source)) {
+      return null;
     }
     Map<String, String> next = new LinkedHashMap<>(current);
     next.remove(source);
-    marks = next.isEmpty() ? Map.of() : Collections.unmodifiableMap(next);
-    return true;
+    return next.isEmpty() ? Map.of() : Collections.unmodifiableMap(next);
   }
 
   public long rampStart() {

@@ -44,7 +44,7 @@ public final class HealthStateMachine {
   private volatile List<EndpointHealthState> members = List.of();
   private volatile boolean panic;
   private volatile int weightScale = 1;
-  private volatile int ejectedCount;
+  private volatile int benchedCount;
   private volatile int ejectionBudget;
   private boolean started;
   private boolean closed;
@@ -75,8 +75,11 @@ public final class HealthStateMachine {
     }
   }
 
-  /** See {@link io.lb4j.core.HealthTracker#updateMembership}. */
-  public void updateMembership(List<Endpoint> members) {
+  /**
+   * See {@link io.lb4j.core.HealthTracker#updateMembership(List, boolean)}: newcomers ramp unless
+   * {@code initialSync}, or unless no non-empty membership came before.
+   */
+  public void updateMembership(List<Endpoint> members, boolean initialSync) {
     List<HealthEvent> events = new ArrayList<>(1);
     boolean changed;
     synchronized (lock) {
@@ -89,7 +92,7 @@ public final class HealthStateMachine {
         ids.add(endpoint.id());
         EndpointHealthState state = states.get(endpoint.id());
         if (state == null || !tracked.contains(state)) {
-          state = track(endpoint, state, now);
+          state = track(endpoint, state, now, started && !initialSync);
         }
         state.endpoint(endpoint);
         next.add(state);
@@ -108,10 +111,11 @@ public final class HealthStateMachine {
     publish(events, changed);
   }
 
-  private EndpointHealthState track(Endpoint endpoint, EndpointHealthState marked, long now) {
+  private EndpointHealthState track(
+      Endpoint endpoint, EndpointHealthState marked, long now, boolean ramps) {
     EndpointHealthState state = marked != null ? marked : newState(endpoint, now);
     states.put(endpoint.id(), state);
-    if (started) {
+    if (ramps) {
       startRamp(state, now);
     }
     if (prober != null && !closed) {
@@ -213,15 +217,82 @@ public final class HealthStateMachine {
       }
       log.info("endpoint {} marked available by {}: {}", endpoint.id(), source, reason);
       events.add(event(Type.MARKED_AVAILABLE, endpoint, source + ": " + reason));
-      startRampIfBack(state, settings.ticker().read());
+      if (state.available()) {
+        startOver(state, settings.ticker().read());
+      }
       changed = settle(events);
     }
     publish(events, changed);
   }
 
+  /**
+   * See {@link io.lb4j.core.HealthTracker#reportUnhealthy}. The first verdict on an endpoint puts it
+   * out if the ejection budget allows; otherwise it stays eligible (logged once) until a slot frees.
+   */
+  public void reportUnhealthy(Endpoint endpoint, String source, String reason) {
+    List<HealthEvent> events = new ArrayList<>(2);
+    boolean changed;
+    synchronized (lock) {
+      EndpointHealthState state = memberState(endpoint);
+      if (state == null || !state.addVerdict(source, reason)) {
+        return;
+      }
+      if (state.verdicts().size() > 1) {
+        log.info("endpoint {} also reported unhealthy by {}: {}", endpoint.id(), source, reason);
+        return;
+      }
+      log.info("endpoint {} reported unhealthy by {}: {}", endpoint.id(), source, reason);
+      changed = settle(events);
+      if (state.benched()) {
+        events.add(0, event(Type.REPORTED_UNHEALTHY, endpoint, source + ": " + reason));
+        changed = true;
+      } else if (!state.available()) {
+        log.debug("endpoint {} stays out for other reasons", endpoint.id());
+      } else {
+        refuse(state, source + ": " + reason);
+      }
+    }
+    publish(events, changed);
+  }
+
+  /**
+   * See {@link io.lb4j.core.HealthTracker#reportHealthy}. Lifting the last verdict publishes;
+   * lifting one of several is logged only.
+   */
+  public void reportHealthy(Endpoint endpoint, String source, String reason) {
+    List<HealthEvent> events = new ArrayList<>(2);
+    boolean changed;
+    synchronized (lock) {
+      EndpointHealthState state = memberState(endpoint);
+      if (state == null || !state.liftVerdict(source)) {
+        return;
+      }
+      if (!state.verdicts().isEmpty()) {
+        log.info("endpoint {}: verdict of {} lifted ({}), still reported unhealthy by {}",
+            endpoint.id(), source, reason, state.verdicts().keySet());
+        return;
+      }
+      log.info("endpoint {} reported healthy by {}: {}", endpoint.id(), source, reason);
+      events.add(event(Type.REPORTED_HEALTHY, endpoint, source + ": " + reason));
+      changed = settle(events);
+    }
+    publish(events, changed);
+  }
+
+  /** See {@link io.lb4j.core.HealthTracker#isOverridden}. */
+  public boolean isOverridden(Endpoint endpoint, String source) {
+    EndpointHealthState state = states.get(endpoint.id());
+    return state != null && state.verdicts().containsKey(source) && (!state.benched() || panic);
+  }
+
+  private EndpointHealthState memberState(Endpoint endpoint) {
+    EndpointHealthState state = states.get(endpoint.id());
+    return state == null || state.removed() || !members.contains(state) ? null : state;
+  }
+
   private void eject(EndpointHealthState state, Trip trip) {
-    if (ejectedCount >= ejectionBudget) {
-      refuse(state, trip);
+    if (!state.benched() && benchedCount >= ejectionBudget) {
+      refuse(state, trip.toString());
       return;
     }
     List<HealthEvent> events;
@@ -230,8 +301,8 @@ public final class HealthStateMachine {
       if (state.removed() || state.ejected() || !members.contains(state)) {
         return; // a non-member known only through markUnavailable is never ejected
       }
-      if (ejectedCount >= ejectionBudget) {
-        refuse(state, trip);
+      if (!state.benched() && benchedCount >= ejectionBudget) {
+        refuse(state, trip.toString());
         return;
       }
       // Allocated only now: a refused or moot trip recurs on every further failure.
@@ -250,10 +321,11 @@ public final class HealthStateMachine {
     publish(events, changed);
   }
 
-  private void refuse(EndpointHealthState state, Trip trip) {
+  private void refuse(EndpointHealthState state, String verdict) {
     if (state.noteRefusal()) {
-      log.info("endpoint {} not ejected ({}): {} of {} members already ejected, max ejection {}%",
-          state.endpoint().id(), trip, ejectedCount, members.size(), settings.maxEjectionPercent());
+      log.info("endpoint {} stays eligible despite {}: {} of {} members already out on automatic "
+          + "verdicts, max ejection {}%", state.endpoint().id(), verdict, benchedCount,
+          members.size(), settings.maxEjectionPercent());
     }
   }
 
@@ -282,7 +354,6 @@ public final class HealthStateMachine {
       if (healthy) {
         log.info("endpoint {} up: {} probes passed in a row", endpoint.id(), settings.healthyThreshold());
         events.add(event(Type.PROBE_UP, endpoint, detail));
-        startRampIfBack(state, settings.ticker().read());
       } else {
         log.info("endpoint {} down: {} probes failed in a row, last: {}",
             endpoint.id(), settings.unhealthyThreshold(), detail);
@@ -304,7 +375,6 @@ public final class HealthStateMachine {
           state.unEject(now);
           log.info("endpoint {} returned after ejection", state.endpoint().id());
           events.add(event(Type.RETURNED, state.endpoint(), "ejection time elapsed"));
-          startRampIfBack(state, now);
         }
         if (state.ramping()) {
           changed |= state.rampTo(ramp.step(now - state.rampStart()));
@@ -315,12 +385,6 @@ public final class HealthStateMachine {
     publish(events, changed);
   }
 
-  private void startRampIfBack(EndpointHealthState state, long now) {
-    if (state.available()) {
-      startRamp(state, now);
-    }
-  }
-
   private void startRamp(EndpointHealthState state, long now) {
     if (ramp.enabled()) {
       state.startRamp(now);
@@ -328,25 +392,25 @@ public final class HealthStateMachine {
   }
 
   /**
-   * Recomputes the derived state (weight scale, ejection budget, panic flag); returns true if
-   * eligibility or weights changed.
+   * Recomputes the derived state (which soft verdicts are in force, weight scale, ejection budget,
+   * panic flag), and starts over every endpoint that came back: fresh counters, a slow-start ramp.
+   * Returns true if eligibility or weights changed. Every verdict and return goes through here, so
+   * an endpoint comes back the same way whatever took it out.
    */
   private boolean settle(List<HealthEvent> events) {
     List<EndpointHealthState> current = members;
+    long now = settings.ticker().read();
+    boolean changed = applyBudget(current, now);
     int maxWeight = 1;
-    int ejected = 0;
     int available = 0;
     boolean ramping = false;
     for (EndpointHealthState state : current) {
       maxWeight = Math.max(maxWeight, state.endpoint().weight());
-      ejected += state.ejected() ? 1 : 0;
       available += state.available() ? 1 : 0;
       ramping |= state.ramping();
     }
-    ejectedCount = ejected;
-    ejectionBudget = (int) ((long) current.size() * settings.maxEjectionPercent() / 100);
     int scale = ramping ? SlowStartRamp.scaleFor(maxWeight) : 1;
-    boolean changed = scale != weightScale || !events.isEmpty();
+    changed |= scale != weightScale || !events.isEmpty();
     weightScale = scale;
     boolean panicking = inPanic(available, current.size());
     if (panicking != panic) {
@@ -359,6 +423,56 @@ public final class HealthStateMachine {
       events.add(panicEvent(panicking ? Type.PANIC_ENTERED : Type.PANIC_LEFT, detail));
     }
     return changed;
+  }
+
+  /**
+   * Keeps in force the soft verdicts already in force, then puts pending ones in force in member
+   * order while the budget allows: all automatic verdicts together take out at most the budget.
+   * Returns true if any endpoint went out or came back.
+   */
+  private boolean applyBudget(List<EndpointHealthState> current, long now) {
+    int budget = (int) ((long) current.size() * settings.maxEjectionPercent() / 100);
+    boolean changed = false;
+    int benched = 0;
+    for (EndpointHealthState state : current) {
+      if (state.benched()) {
+        benched++;
+      } else if (!state.softlyRemoved()) {
+        changed |= comeBackIfOut(state, now);
+      }
+    }
+    for (EndpointHealthState state : current) {
+      if (benched >= budget) {
+        break;
+      }
+      if (state.softlyRemoved() && !state.benched()) {
+        state.bench(true);
+        benched++;
+        changed = true;
+      }
+    }
+    ejectionBudget = budget;
+    benchedCount = benched;
+    return changed;
+  }
+
+  /** Un-benches an endpoint whose soft verdicts all ended; if it is back, it starts over. */
+  private boolean comeBackIfOut(EndpointHealthState state, long now) {
+    boolean wasOut = state.wasBenched();
+    state.bench(false);
+    if (wasOut && state.available()) {
+      startOver(state, now);
+    }
+    return wasOut;
+  }
+
+  /**
+   * A returning endpoint starts with fresh counters (late failures of calls sent before it went
+   * out must not send it straight back out) and ramps up.
+   */
+  private void startOver(EndpointHealthState state, long now) {
+    state.resetCounters();
+    startRamp(state, now);
   }
 
   private void publish(List<HealthEvent> events, boolean changed) {
@@ -391,7 +505,8 @@ public final class HealthStateMachine {
           : backoff.decayed(state.ejections(), now - state.healthySince());
       endpoints.add(new EndpointHealth(endpoint, state.available(),
           ejected ? Duration.ofNanos(Math.max(0, state.ejectedUntil() - now)) : Duration.ZERO,
-          state.probeDown(), state.marks(),
+          state.probeDown(), state.verdicts(), state.softlyRemoved() && !state.benched(),
+          state.marks(),
           state.consecutiveFailures(), multiplier, effectiveWeight(endpoint)));
     }
     return new HealthSnapshot(panic, endpoints);
@@ -409,7 +524,8 @@ public final class HealthStateMachine {
 
   @Override
   public String toString() {
-    return members.size() + " members, " + ejectedCount + " ejected" + (panic ? ", panic" : "");
+    return members.size() + " members, " + benchedCount + " out on automatic verdicts"
+        + (panic ? ", panic" : "");
   }
 
   /** An event numbered in decision order; call under the lock. */

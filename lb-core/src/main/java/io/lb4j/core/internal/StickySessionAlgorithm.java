@@ -92,6 +92,12 @@ public final class StickySessionAlgorithm implements Algorithm {
     return "sticky(" + delegate.name() + ")";
   }
 
+  /** As the delegate's: it makes every first pick, and pins never depend on weights. */
+  @Override
+  public boolean rampsWeights() {
+    return delegate.rampsWeights();
+  }
+
   @Override
   public String toString() {
     return name();

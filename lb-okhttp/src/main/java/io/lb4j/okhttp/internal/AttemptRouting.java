@@ -52,10 +52,10 @@ final class AttemptRouting {
   Pick pickPermitted(PickContext context) {
     while (true) {
       Pick pick = route.balancer().pick(context);
-      CircuitBreaker breaker = route.breakers().of(pick.endpoint());
-      if (breaker.tryAcquirePermission()) {
+      if (route.breakers().tryAcquirePermission(pick.endpoint())) {
         return pick;
       }
+      CircuitBreaker breaker = route.breakers().of(pick.endpoint());
       // Open, or half-open with its probe calls taken: the endpoint was never tried.
       pick.cancel();
       context.exclude(pick.endpoint());

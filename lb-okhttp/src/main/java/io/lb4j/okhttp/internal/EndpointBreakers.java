@@ -16,18 +16,23 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One Resilience4j circuit breaker per endpoint of one service, named {@code service/endpointId},
- * whose state feeds the service's {@link HealthTracker} as marks of source
- * {@value io.lb4j.okhttp.LoadBalancingInterceptor#CIRCUIT_BREAKER_MARK_SOURCE}:
- * OPEN takes the endpoint out of rotation, HALF_OPEN lifts the mark so that the load balancer can
- * pick it for the probe calls, CLOSED keeps it lifted. Lifting touches only this source's mark: an
- * operator's drain, say, stays. Breakers are created on first use and dropped, from the registry
- * too, when their endpoint leaves the balancer's membership; an endpoint that comes back starts
- * with a fresh, closed one.
+ * whose state feeds the service's {@link HealthTracker} as <em>soft</em> verdicts
+ * ({@link HealthTracker#reportUnhealthy}) of a source unique to this instance,
+ * {@value io.lb4j.okhttp.LoadBalancingInterceptor#CIRCUIT_BREAKER_MARK_SOURCE}{@code #n}: OPEN
+ * reports the endpoint unhealthy, HALF_OPEN lifts the verdict so that the load balancer can pick
+ * it for the probe calls, CLOSED keeps it lifted. Being soft, the verdicts count against the
+ * tracker's max-ejection budget and yield to panic mode; when the tracker keeps an endpoint whose
+ * breaker is open eligible anyway, {@link #tryAcquirePermission} lets its calls through, so that
+ * the tracker's decision holds and a fleet-wide brownout never becomes an outage. Lifting touches
+ * only this instance's verdict: an operator's drain, or another interceptor's breaker, stays.
+ * Breakers are created on first use and dropped, from the registry too, when their endpoint leaves
+ * the balancer's membership; an endpoint that comes back starts with a fresh, closed one.
  *
  * <p>Thread-safe. The transition listener runs on the thread that caused the transition (a call
  * recording an outcome, or Resilience4j's scheduler moving OPEN to HALF_OPEN).
@@ -36,10 +41,12 @@ public final class EndpointBreakers {
   private static final Logger log = LoggerFactory.getLogger(EndpointBreakers.class);
   private static final String MARK_SOURCE = LoadBalancingInterceptor.CIRCUIT_BREAKER_MARK_SOURCE;
   private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final String service;
   private final CircuitBreakerRegistry registry;
   private final HealthTracker health;
+  private final String source = MARK_SOURCE + "#" + INSTANCES.incrementAndGet();
   private final RateLimitedLog openWarnings;
   private final Map<String, Guard> byEndpointId = new ConcurrentHashMap<>();
   private final AutoCloseable membership;
@@ -76,8 +83,9 @@ public final class EndpointBreakers {
   }
 
   /**
-   * Stops following the balancer's membership and the breakers' transitions, lifts the marks the
-   * breakers made (nobody would lift them afterwards) and drops every breaker from the registry.
+   * Stops following the balancer's membership and the breakers' transitions, lifts the verdicts
+   * the breakers reported (nobody would lift them afterwards) and drops every breaker from the
+   * registry.
    * Idempotent.
    */
   public void close() {
@@ -93,14 +101,17 @@ public final class EndpointBreakers {
       log.warn("service '{}': unsubscribing the circuit breakers from membership failed",
           service, e);
     }
-    // As if every endpoint left: each breaker dropped, each mark lifted.
+    // The endpoints stay members, so nobody else would lift this instance's verdicts.
+    for (Guard guard : byEndpointId.values()) {
+      health.reportHealthy(guard.endpoint(), source, "circuit breakers closed with their interceptor");
+    }
     retainMembers(List.of());
   }
 
   /**
-   * Drops the breakers of endpoints no longer in {@code members}, from the registry too, and lifts
-   * their marks: the tracker forgets a leaver's marks, but one made by a racing transition would
-   * otherwise outlive the breaker and keep the endpoint out if it came back.
+   * Drops the breakers of endpoints no longer in {@code members}, from the registry too. Their
+   * verdicts need no lifting: the tracker forgets a leaver's verdicts, and ignores any that a
+   * racing transition reports once the endpoint has left.
    */
   private void retainMembers(List<Endpoint> members) {
     Set<String> ids = new HashSet<>(members.size() * 2);
@@ -115,7 +126,6 @@ public final class EndpointBreakers {
       synchronized (transitionLock) {
         byEndpointId.remove(endpoint.id(), guard);
         registry.remove(guard.breaker().getName());
-        health.markAvailable(endpoint, MARK_SOURCE, "endpoint left the server list");
       }
       log.debug("service '{}': dropped the circuit breaker of {}, which left", service, endpoint.id());
     }
@@ -124,6 +134,16 @@ public final class EndpointBreakers {
   /** The breaker name for {@code endpoint}: {@code service/endpointId}. */
   public static String name(String service, Endpoint endpoint) {
     return service + "/" + endpoint.id();
+  }
+
+  /**
+   * Asks {@code endpoint}'s breaker for permission to send one attempt. A breaker that refuses is
+   * overruled when the tracker keeps the endpoint eligible despite the breaker's verdict (the
+   * max-ejection budget is spent, or panic mode): the attempt then goes, without a permission to
+   * give back, and its outcome is still recorded by the breaker.
+   */
+  public boolean tryAcquirePermission(Endpoint endpoint) {
+    return of(endpoint).tryAcquirePermission() || health.isOverridden(endpoint, source);
   }
 
   /** The breaker guarding {@code endpoint}, created on first use. */
@@ -150,14 +170,16 @@ public final class EndpointBreakers {
         return; // dropped with its endpoint or closed: a late outcome must not mark it
       }
       if (to == State.OPEN || to == State.FORCED_OPEN) {
-        health.markUnavailable(endpoint, MARK_SOURCE, "circuit breaker open");
+        health.reportUnhealthy(endpoint, source, "circuit breaker open");
       } else {
-        health.markAvailable(endpoint, MARK_SOURCE, "circuit breaker " + to.name().toLowerCase(Locale.ROOT));
+        health.reportHealthy(endpoint, source, "circuit breaker " + to.name().toLowerCase(Locale.ROOT));
       }
     }
     if ((to == State.OPEN || to == State.FORCED_OPEN) && openWarnings.tryAcquire()) {
       log.warn("service '{}': circuit breaker of endpoint {} opened; it takes no traffic until a "
-          + "half-open probe succeeds (further openings are logged at most every 10 s)", service, endpoint.id());
+          + "half-open probe succeeds, unless the health tracker keeps it eligible (max-ejection "
+          + "budget spent, or panic) (further openings are logged at most every 10 s)", service,
+          endpoint.id());
     }
   }
 }
