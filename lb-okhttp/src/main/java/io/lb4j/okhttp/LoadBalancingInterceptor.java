@@ -5,8 +5,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
 import io.lb4j.core.LoadBalancer;
+import io.lb4j.core.NoEndpointAvailableException;
+import io.lb4j.okhttp.CallListener.Outcome;
 import io.lb4j.okhttp.internal.CallRouter;
 import io.lb4j.okhttp.internal.EndpointBreakers;
+import io.lb4j.okhttp.internal.IsolatedCallListener;
 import io.lb4j.okhttp.internal.RateLimitedLog;
 import io.lb4j.okhttp.internal.RetryBudget;
 import io.lb4j.okhttp.internal.RetryPolicy;
@@ -103,7 +106,27 @@ public final class LoadBalancingInterceptor implements Interceptor {
     if (route == null) {
       return chain.proceed(chain.request());
     }
-    return new CallRouter(chain, route, policy, sendsTracked, preserveHost).proceed();
+    long start = policy.ticker().read();
+    Response response;
+    try {
+      response = new CallRouter(chain, route, policy, sendsTracked, preserveHost).proceed();
+    } catch (IOException e) {
+      route.listener().callEnded(route.name(), outcomeOf(chain, e), elapsedSince(start));
+      throw e;
+    }
+    route.listener().callEnded(route.name(), Outcome.ofStatus(response.code()), elapsedSince(start));
+    return response;
+  }
+
+  private static Outcome outcomeOf(Chain chain, IOException e) {
+    if (chain.call().isCanceled()) {
+      return Outcome.CANCELED;
+    }
+    return e.getCause() instanceof NoEndpointAvailableException ? Outcome.NO_ENDPOINT : Outcome.IO_ERROR;
+  }
+
+  private long elapsedSince(long start) {
+    return Math.max(0, policy.ticker().read() - start);
   }
 
   /** The services this interceptor routes, by logical host name. */
@@ -146,6 +169,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     private Ticker ticker = Ticker.systemTicker();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Clock clock = Clock.systemUTC();
+    private CallListener listener = CallListener.NONE;
 
     private Builder() {}
 
@@ -289,6 +313,15 @@ public final class LoadBalancingInterceptor implements Interceptor {
       return this;
     }
 
+    /**
+     * Tells {@code listener} of every attempt's end, retry decision and call's end, e.g.
+     * lb-micrometer's metrics. Default {@link CallListener#NONE}.
+     */
+    public Builder callListener(CallListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
     Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
@@ -309,11 +342,12 @@ public final class LoadBalancingInterceptor implements Interceptor {
       CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(breakerConfig);
       long windowNanos = TimeUnit.SECONDS.toNanos(10);
       Map<String, ServiceRoute> routes = new LinkedHashMap<>();
+      CallListener isolated = new IsolatedCallListener(listener);
       services.forEach((name, balancer) -> routes.put(name, new ServiceRoute(name, balancer,
           hashKeys.get(name), sessionKeys.get(name),
           new RetryBudget(budgetRatio, minRetriesPerSecond, windowNanos, ticker),
           new EndpointBreakers(name, registry, balancer, ticker),
-          new RateLimitedLog(windowNanos, ticker))));
+          new RateLimitedLog(windowNanos, ticker), isolated)));
       RetryPolicy policy = new RetryPolicy(maxAttempts, retryableStatuses, backoffFunction(),
           retryAfterCap.toNanos(), sleeper, ticker, clock);
       return new LoadBalancingInterceptor(Map.copyOf(routes), policy, preserveHost, registry, false);

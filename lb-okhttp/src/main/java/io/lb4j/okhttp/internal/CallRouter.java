@@ -6,6 +6,9 @@ import io.lb4j.core.Endpoint;
 import io.lb4j.core.NoEndpointAvailableException;
 import io.lb4j.core.Pick;
 import io.lb4j.core.PickContext;
+import io.lb4j.okhttp.CallListener.AttemptKind;
+import io.lb4j.okhttp.CallListener.Outcome;
+import io.lb4j.okhttp.CallListener.RetryDecision;
 import io.lb4j.okhttp.internal.RequestSentMarker.Attempt;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -146,6 +149,8 @@ public final class CallRouter {
       breaker.onError(elapsed, TimeUnit.NANOSECONDS, e);
       pick.complete(false, elapsed);
     }
+    route.listener().attemptEnded(route.name(), pick.endpoint(), kindOf(attempt),
+        canceled ? Outcome.CANCELED : Outcome.IO_ERROR, elapsed);
     if (log.isDebugEnabled()) {
       log.debug("service '{}' attempt {} to {} failed after {} µs: {}",
           route.name(), attempt, pick.endpoint().id(), elapsed / 1000, e.toString());
@@ -162,6 +167,8 @@ public final class CallRouter {
       breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
     }
     pick.complete(!serverError, elapsed);
+    route.listener().attemptEnded(route.name(), pick.endpoint(), kindOf(attempt),
+        Outcome.ofStatus(code), elapsed);
     if (log.isDebugEnabled()) {
       log.debug("service '{}' attempt {} to {}: HTTP {} in {} µs",
           route.name(), attempt, pick.endpoint().id(), code, elapsed / 1000);
@@ -175,11 +182,11 @@ public final class CallRouter {
   private boolean mayRetry(int attempt, PickContext context, Response response) throws IOException {
     // The caller's patience, in attempts, is spent.
     if (attempt >= policy.maxAttempts()) {
-      return false;
+      return decided(RetryDecision.ATTEMPTS_EXHAUSTED);
     }
     // Every eligible endpoint was tried: waiting and spending budget would buy nothing.
     if (!hasUntried(context)) {
-      return false;
+      return decided(RetryDecision.NO_ENDPOINT_LEFT);
     }
     // The service is already receiving as many retries as it is allowed; more would pile on.
     if (!route.budget().tryWithdraw()) {
@@ -187,13 +194,24 @@ public final class CallRouter {
         log.warn("service '{}': retry budget exhausted, failures go back to callers without retry "
             + "(logged at most every 10 s)", route.name());
       }
-      return false;
+      return decided(RetryDecision.BUDGET_EXHAUSTED);
     }
+    decided(RetryDecision.RETRIED);
     long delay = policy.delayNanos(attempt, response);
     if (delay > 0) {
       policy.sleeper().sleep(delay);
     }
     return true;
+  }
+
+  /** Tells the listener; true when {@code decision} lets the retry go. */
+  private boolean decided(RetryDecision decision) {
+    route.listener().retryDecided(route.name(), decision);
+    return decision == RetryDecision.RETRIED;
+  }
+
+  private static AttemptKind kindOf(int attempt) {
+    return attempt == 1 ? AttemptKind.FIRST : AttemptKind.RETRY;
   }
 
   /** Whether an eligible endpoint remains that this call has not tried. O(n); retries only. */
