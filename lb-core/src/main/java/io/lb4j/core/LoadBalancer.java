@@ -6,6 +6,7 @@ import io.lb4j.core.ServerList.Subscription;
 import io.lb4j.core.internal.Arguments;
 import io.lb4j.core.internal.Listeners;
 import io.lb4j.core.internal.PickCounters;
+import io.lb4j.core.internal.PickExplainer;
 import io.lb4j.core.internal.ZonePreference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -156,6 +157,24 @@ public final class LoadBalancer implements AutoCloseable {
   /** Picks with no key, no session and nothing excluded; see {@link #pick(PickContext)}. */
   public Pick pick() {
     return pick(NO_CONTEXT);
+  }
+
+  /**
+   * Explains what {@link #pick(PickContext) pick(context)} would do now, without doing it: every
+   * member with its health state, weight, in-flight count and latency estimate, which were not
+   * candidates or were excluded by the context and why, the endpoint chosen and the rule that chose
+   * it (e.g. {@code "power-of-two-choices drew b3 and b7; b3 won: ..."}). Nothing is counted in
+   * flight, no round-robin position advances, no sticky session is pinned. For randomized
+   * algorithms the explanation draws from the balancer's random source like a pick, so it shows
+   * one possible draw, not the one a concurrent pick makes. Picks that do not ask pay nothing.
+   * O(members) and allocating: for diagnostics and debug logging, not for every call.
+   *
+   * <p>Algorithms outside lb4j's {@link Algorithms} say that they do not explain their choices.
+   */
+  public PickExplanation explain(PickContext context) {
+    Objects.requireNonNull(context, "context");
+    return PickExplainer.explain(name, algorithm.name(), members, health, selector,
+        statsById::get, context, nothingEligible());
   }
 
   private NoEndpointAvailableException refused(NoEndpointAvailableException e) {

@@ -69,6 +69,12 @@ import okhttp3.Response;
  * certificate verification) runs against the endpoint's host, so an HTTPS endpoint's certificate
  * must cover the address it is reached by.
  *
+ * <p>Observing: a {@link CallListener} ({@link Builder#callListener}) hears of every attempt, retry
+ * decision and call (lb-micrometer's metrics are one). With the logger
+ * {@code io.lb4j.okhttp.PickTrace} at DEBUG, each pick is preceded by its
+ * {@linkplain LoadBalancer#explain explanation} (members, states, the rule that chose; for
+ * randomized algorithms one possible draw); off, it costs one level check per attempt.
+ *
  * <p>Thread-safe and immutable once built; one instance can serve many clients.
  */
 public final class LoadBalancingInterceptor implements Interceptor {

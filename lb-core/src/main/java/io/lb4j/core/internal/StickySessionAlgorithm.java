@@ -85,7 +85,7 @@ public final class StickySessionAlgorithm implements Algorithm {
   }
 
   /** One snapshot: the delegate's selector plus an id → index map over the same candidates. */
-  private static final class StickySelector implements Selector {
+  private static final class StickySelector implements Selector, Explainable {
     private final Selector delegate;
     private final Candidates candidates;
     private final Cache<String, String> pins;
@@ -131,6 +131,31 @@ public final class StickySessionAlgorithm implements Algorithm {
     }
 
     /** The index of {@code endpointId} if it is a candidate the context allows, else -1. */
+    /** Reads the pin quietly: explaining neither pins the session nor extends its pin's life. */
+    @Override
+    public Decision explain(PickContext context) {
+      String session = context.sessionIdOrNull();
+      if (session == null) {
+        return delegated(context, "sticky: no session id, so the delegate chooses: ");
+      }
+      String pinned = pins.policy().getIfPresentQuietly(session);
+      int index = usable(pinned, context);
+      if (index >= 0) {
+        return new Decision(index, "sticky: session '" + session + "' is pinned to " + pinned);
+      }
+      return delegated(context, "sticky: session '" + session + "' "
+          + (pinned == null ? "is not pinned" : "is pinned to " + pinned + ", not usable now")
+          + ", so the delegate chooses (and a pick would pin it): ");
+    }
+
+    private Decision delegated(PickContext context, String prefix) {
+      if (delegate instanceof Explainable explainable) {
+        Decision decision = explainable.explain(context);
+        return new Decision(decision.index(), prefix + decision.rule());
+      }
+      return new Decision(Decision.NOT_EXPLAINED, prefix + delegate + " does not explain its choices");
+    }
+
     private int usable(String endpointId, PickContext context) {
       if (endpointId == null) {
         return -1;

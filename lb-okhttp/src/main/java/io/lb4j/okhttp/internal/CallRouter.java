@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CallRouter {
   private static final Logger log = LoggerFactory.getLogger(CallRouter.class);
+  /** Logs {@link io.lb4j.core.LoadBalancer#explain} before each pick at DEBUG; off by default. */
+  private static final Logger pickTrace = LoggerFactory.getLogger("io.lb4j.okhttp.PickTrace");
 
   private final Chain chain;
   private final ServiceRoute route;
@@ -228,6 +230,10 @@ public final class CallRouter {
   /** Picks an endpoint whose breaker lets the attempt through; skipped ones cost no attempt. */
   private Pick pickPermitted(PickContext context) {
     while (true) {
+      if (pickTrace.isDebugEnabled()) {
+        pickTrace.debug("service '{}' attempt {}: {}", route.name(), context.attempt(),
+            route.balancer().explain(context));
+      }
       Pick pick = route.balancer().pick(context);
       if (route.breakers().of(pick.endpoint()).tryAcquirePermission()) {
         return pick;
