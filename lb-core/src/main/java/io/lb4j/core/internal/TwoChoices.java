@@ -84,8 +84,7 @@ final class TwoChoices {
     int winner = duel.winner(a, b);
     int loser = winner == a ? b : a;
     return new Explainable.Decision(winner, drew + "; " + Explanations.id(candidates, winner)
-        + " won: " + describe.apply(winner) + " vs " + describe.apply(loser)
-        + (winner == a ? " (a tie keeps the first draw)" : ""));
+        + " won: " + describe.apply(winner) + " vs " + describe.apply(loser));
   }
 
   /** Chooses between two distinct, allowed candidates. */
