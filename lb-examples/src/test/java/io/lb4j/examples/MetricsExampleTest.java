@@ -30,6 +30,7 @@ class MetricsExampleTest {
         "lb_endpoints{service=\"inventory\",state=\"probe_down\"} 0",
         "lb_endpoints{service=\"inventory\",state=\"marked\"} 0",
         "lb_endpoints{service=\"inventory\",state=\"reported\"} 0",
+        "lb_endpoints{service=\"inventory\",state=\"overridden\"} 0",
         "lb_endpoints{service=\"inventory\",state=\"ramping\"} 0",
         "lb_panic{service=\"inventory\"} 0",
         "lb_zone_spillover{service=\"inventory\"} 0",

@@ -26,6 +26,7 @@ import java.util.Objects;
  *   <li>{@value #MEMBERS} (gauge): endpoints in the server list, healthy or not;
  *   <li>{@value #ENDPOINTS} (gauge, tag {@code state}): endpoints by state, {@code eligible} (picks
  *       may go there now), {@code ejected}, {@code probe_down}, {@code marked}, {@code reported},
+ *       {@code overridden} (a probe's or detector's verdict held off by the max-ejection budget),
  *       {@code ramping}; states overlap, so they need not add up to the members;
  *   <li>{@value #PANIC} (gauge): 1 while the health tracker is in panic mode, else 0;
  *   <li>{@value #ZONE_SPILLOVER} (gauge): 1 while picks spill over from the local zone to all

@@ -110,6 +110,13 @@ class LoadBalancerMetricsTest {
     assertThat(ejections("mark")).isEqualTo(2);
     assertThat(gauge(LoadBalancerMetrics.PANIC)).isEqualTo(1);
     assertThat(state("eligible")).as("panic: every member not marked").isEqualTo(3);
+    assertThat(state("overridden")).isZero();
+
+    // Two soft removals fill the budget (50% of 4): a third verdict is held off.
+    tracker.reportUnhealthy(endpoints.get(1), "breaker", "open");
+    tracker.reportUnhealthy(endpoints.get(0), "breaker", "open");
+    assertThat(state("reported")).isEqualTo(3);
+    assertThat(state("overridden")).isEqualTo(1);
   }
 
   @Test

@@ -16,12 +16,20 @@ public enum EndpointStateCount {
   ELIGIBLE("eligible", null),
   /** Taken out by passive outlier detection, for the rest of their ejection time. */
   EJECTED("ejected", (health, tracker) -> !health.ejectedFor().isZero()),
-  /** Held down by failed active probes. */
+  /** Held down by failed active probes (counted even while the ejection budget overrides it). */
   PROBE_DOWN("probe_down", (health, tracker) -> health.probeDown()),
   /** Marked unavailable by at least one source (an operator's drain, a circuit breaker). */
   MARKED("marked", (health, tracker) -> !health.marks().isEmpty()),
-  /** Reported unhealthy by at least one detector (a soft verdict). */
+  /**
+   * Reported unhealthy by at least one detector, a soft verdict (counted even while the ejection
+   * budget overrides it).
+   */
   REPORTED("reported", (health, tracker) -> !health.verdicts().isEmpty()),
+  /**
+   * Wanted out by a probe or a detector, but kept in rotation by the max-ejection budget: the
+   * verdict takes effect when a slot frees.
+   */
+  OVERRIDDEN("overridden", (health, tracker) -> health.overridden()),
   /** Ramping up after joining or coming back (slow start). */
   RAMPING("ramping", (health, tracker) -> tracker.isRamping(health.endpoint()));
 
