@@ -8,6 +8,7 @@ import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.MutableServerList;
 import io.lb4j.okhttp.LoadBalancedOkHttp;
 import io.lb4j.okhttp.LoadBalancingInterceptor;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -15,7 +16,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -142,6 +147,17 @@ class InterceptorMetricsTest {
     for (int i = 0; i < 3; i++) {
       assertThat(get(client)).isEqualTo(200);
     }
+
+    // Micrometer's rule, which Prometheus enforces: one set of tag keys per meter name.
+    Map<String, Set<Set<String>>> tagKeysByName = new HashMap<>();
+    for (Meter meter : registry.getMeters()) {
+      Set<String> keys = new HashSet<>();
+      meter.getId().getTags().forEach(tag -> keys.add(tag.getKey()));
+      tagKeysByName.computeIfAbsent(meter.getId().getName(), name -> new HashSet<>()).add(keys);
+    }
+    assertThat(tagKeysByName).allSatisfy((name, keySets) -> assertThat(keySets).as(name).hasSize(1));
+    assertThat(tagKeysByName).containsKeys("lb.picks", "lb.endpoints", "lb.endpoint.latency",
+        "lb.client.requests", "lb.client.attempts", "resilience4j.circuitbreaker.state");
 
     String scrape = registry.scrape();
     String first = servers.endpoint(0).id();

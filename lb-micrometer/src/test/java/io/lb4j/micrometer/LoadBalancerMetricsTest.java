@@ -12,7 +12,9 @@ import io.lb4j.core.NoEndpointAvailableException;
 import io.lb4j.core.Pick;
 import io.lb4j.core.PickContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.tck.MeterRegistryAssert;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,6 +197,7 @@ class LoadBalancerMetricsTest {
     int serviceMeters = registry.getMeters().size() - 3 * 4;
     Random random = new Random(42);
 
+    List<Endpoint> previous = servers.endpoints();
     for (int round = 0; round < 300; round++) {
       List<Endpoint> next = new ArrayList<>();
       for (int i = 0; i < 1 + random.nextInt(6); i++) {
@@ -203,6 +206,13 @@ class LoadBalancerMetricsTest {
       servers.replaceAll(next);
       assertThat(registry.getMeters()).hasSize(serviceMeters + 4 * next.size());
       assertThat(registry.find("lb.endpoint.in.flight").gauges()).hasSize(next.size());
+      for (Endpoint left : previous) {
+        if (!next.contains(left)) {
+          MeterRegistryAssert.assertThat(registry).doesNotHaveMeterWithNameAndTags(
+              "lb.endpoint.healthy", Tags.of("endpoint", left.id()));
+        }
+      }
+      previous = next;
     }
   }
 
@@ -217,7 +227,7 @@ class LoadBalancerMetricsTest {
 
     metrics.close();
 
-    assertThat(registry.getMeters()).isEmpty();
+    MeterRegistryAssert.assertThat(registry).hasNoMetrics();
     balancer.healthTracker().markUnavailable(balancer.endpoints().get(0), "drain");
     assertThat(registry.getMeters()).as("no event re-registers a counter").isEmpty();
   }
