@@ -163,7 +163,7 @@ public final class LoadBalancer implements AutoCloseable {
    * Explains what {@link #pick(PickContext) pick(context)} would do now, without doing it: every
    * member with its health state, weight, in-flight count and latency estimate, which were not
    * candidates or were excluded by the context and why, the endpoint chosen and the rule that chose
-   * it (e.g. {@code "power-of-two-choices drew b3 and b7; b3 won: ..."}). Nothing is counted in
+   * it (e.g. {@code "P2C drew b3 and b7; b3 won: ..."}). Nothing is counted in
    * flight, no round-robin position advances, no sticky session is pinned. For randomized
    * algorithms the explanation draws from the balancer's random source like a pick, so it shows
    * one possible draw, not the one a concurrent pick makes. Picks that do not ask pay nothing.
@@ -173,8 +173,8 @@ public final class LoadBalancer implements AutoCloseable {
    */
   public PickExplanation explain(PickContext context) {
     Objects.requireNonNull(context, "context");
-    return PickExplainer.explain(name, algorithm.name(), members, health, selector,
-        statsById::get, context, nothingEligible());
+    return PickExplainer.explain(name, algorithm.name(), members, health, zones.isEnabled(),
+        selector, statsById::get, context, nothingEligible());
   }
 
   private NoEndpointAvailableException refused(NoEndpointAvailableException e) {

@@ -41,7 +41,8 @@ public record PickExplanation(
    * @param endpoint the member
    * @param state its health: {@code eligible}, {@code ramping}, {@code ejected for 25s},
    *     {@code probe down}, {@code marked (source: reason)}, {@code reported (source: reason)},
-   *     {@code outside the local zone}, with {@code (panic: taken anyway)} when panic mode
+   *     {@code outside the local zone}, {@code not in the current selector} (a rebuild not yet
+   *     published), with {@code (panic: taken anyway)} when panic mode
    *     overrides a soft removal
    * @param candidate whether the selector chose among it (eligible after health and zones)
    * @param excluded whether the call excluded it (already tried)

@@ -216,6 +216,21 @@ class LoadBalancerExplainTest {
   }
 
   @Test
+  void anotherZonesEndpointIsShownOutsideTheLocalZone() {
+    Endpoint local = Endpoint.builder("10.0.1.1", 8080).zone("a").build();
+    Endpoint remote = Endpoint.builder("10.0.2.1", 8080).zone("b").build();
+    LoadBalancer balancer = LoadBalancer.builder(MutableServerList.of(local, remote)).name("orders")
+        .algorithm(Algorithms.roundRobin()).localZone("a").build();
+    closeables.add(balancer);
+
+    PickExplanation explanation = balancer.explain(PickContext.create());
+
+    assertThat(member(explanation, remote).state()).isEqualTo("outside the local zone");
+    assertThat(member(explanation, remote).candidate()).isFalse();
+    assertThat(explanation.chosen()).contains(local);
+  }
+
+  @Test
   void nothingToPickSaysWhy() {
     LoadBalancer balancer = balancer(Algorithms.roundRobin(), RandomSource.seeded(1));
     PickExplanation explanation = balancer.explain(PickContext.create());

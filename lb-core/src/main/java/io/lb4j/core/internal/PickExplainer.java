@@ -28,11 +28,12 @@ public final class PickExplainer {
   private PickExplainer() {}
 
   /**
+   * @param zonePreference whether the balancer prefers a local zone
    * @param nothingEligible the exception a pick would throw when there is no candidate
    * @param statsById the live stats of a member, or null
    */
   public static PickExplanation explain(String balancer, String algorithm, List<Endpoint> members,
-      HealthTracker health, Selector selector, Function<String, EndpointStats> statsById,
+      HealthTracker health, boolean zonePreference, Selector selector, Function<String, EndpointStats> statsById,
       PickContext context, NoEndpointAvailableException nothingEligible) {
     Candidates candidates = selector.candidates();
     Optional<Endpoint> chosen = Optional.empty();
@@ -63,7 +64,7 @@ public final class PickExplainer {
       int index = candidates.indexOf(member.id());
       EndpointStats stats = statsById.apply(member.id());
       String state = stateOf(healthById.get(member.id()), index >= 0, health.isRamping(member),
-          snapshot.panic());
+          snapshot.panic(), zonePreference);
       rows.add(new Member(member, state, index >= 0, context.isExcluded(member),
           index >= 0 ? candidates.weight(index) : member.weight(),
           stats == null ? 0 : stats.inFlight(),
@@ -73,13 +74,14 @@ public final class PickExplainer {
   }
 
   private static String stateOf(EndpointHealth health, boolean candidate, boolean ramping,
-      boolean panic) {
+      boolean panic, boolean zonePreference) {
     String removal = health == null ? null : removalOf(health);
     if (removal != null) {
       return candidate && panic ? removal + " (panic: taken anyway)" : removal;
     }
     if (!candidate) {
-      return "outside the local zone";
+      // Available yet not chosen among: zone preference, or a rebuild not published yet (or failed).
+      return zonePreference ? "outside the local zone" : "not in the current selector";
     }
     return ramping ? "ramping" : "eligible";
   }

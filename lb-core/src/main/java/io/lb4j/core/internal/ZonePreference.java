@@ -33,6 +33,11 @@ public final class ZonePreference {
     this.minHealthy = minHealthy;
   }
 
+  /** Whether a local zone is set. */
+  public boolean isEnabled() {
+    return !localZone.isEmpty();
+  }
+
   /**
    * Whether the latest {@link #eligible} call spilled over to all zones; false without a local
    * zone. Readable from any thread.
