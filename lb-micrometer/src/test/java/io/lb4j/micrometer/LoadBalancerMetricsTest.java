@@ -187,6 +187,11 @@ class LoadBalancerMetricsTest {
     assertThat(gauge("lb.endpoint.weight", "endpoint", first)).isEqualTo(1);
     pick.complete(true);
     assertThat(gauge("lb.endpoint.in.flight", "endpoint", first)).isZero();
+
+    int meters = registry.getMeters().size();
+    servers.replaceAll(List.of(endpoints.get(0).toBuilder().weight(3).build(), endpoints.get(1)));
+    assertThat(gauge("lb.endpoint.weight", "endpoint", first)).as("same id, new weight").isEqualTo(3);
+    assertThat(registry.getMeters()).hasSize(meters);
   }
 
   @Test

@@ -30,32 +30,45 @@ public final class EndpointMeters {
 
   private final LoadBalancer balancer;
   private final MeterRegistry registry;
-  private final Map<String, List<Meter>> byEndpointId = new HashMap<>();
+  private final Map<String, Registered> byEndpointId = new HashMap<>();
+
+  /** The meters registered for one endpoint, as it was when they were. */
+  private record Registered(Endpoint endpoint, List<Meter> meters) {}
 
   public EndpointMeters(LoadBalancer balancer, MeterRegistry registry) {
     this.balancer = balancer;
     this.registry = registry;
   }
 
-  /** Registers meters for newcomers of {@code members} and removes those of leavers. */
+  /**
+   * Registers meters for newcomers of {@code members}, removes those of leavers, and registers
+   * afresh those of a member whose id stayed while its address or weight changed.
+   */
   public synchronized void follow(List<Endpoint> members) {
     Set<String> ids = new HashSet<>(members.size() * 2);
     for (Endpoint member : members) {
       ids.add(member.id());
-      byEndpointId.computeIfAbsent(member.id(), id -> register(member));
+      Registered current = byEndpointId.get(member.id());
+      if (current != null && !current.endpoint().equals(member)) {
+        current.meters().forEach(registry::remove);
+        current = null;
+      }
+      if (current == null) {
+        byEndpointId.put(member.id(), new Registered(member, register(member)));
+      }
     }
     byEndpointId.entrySet().removeIf(entry -> {
       if (ids.contains(entry.getKey())) {
         return false;
       }
-      entry.getValue().forEach(registry::remove);
+      entry.getValue().meters().forEach(registry::remove);
       return true;
     });
   }
 
   /** Removes every per-endpoint meter; later calls of {@link #follow} register them again. */
   public synchronized void removeAll() {
-    byEndpointId.values().forEach(meters -> meters.forEach(registry::remove));
+    byEndpointId.values().forEach(registered -> registered.meters().forEach(registry::remove));
     byEndpointId.clear();
   }
 
