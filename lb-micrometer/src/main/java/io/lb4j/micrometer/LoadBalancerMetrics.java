@@ -53,11 +53,17 @@ import java.util.Objects;
  * (its gauges would otherwise keep the balancer reachable).
  */
 public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
+  /** Gauge: endpoints in the server list. */
   public static final String MEMBERS = "lb.members";
+  /** Gauge, tag {@code state}: endpoints by state. */
   public static final String ENDPOINTS = "lb.endpoints";
+  /** Gauge: 1 in panic mode, else 0. */
   public static final String PANIC = "lb.panic";
+  /** Gauge: 1 while picks spill over from the local zone, else 0. */
   public static final String ZONE_SPILLOVER = "lb.zone.spillover";
+  /** Function counter, tag {@code result}: picks by result. */
   public static final String PICKS = "lb.picks";
+  /** Counter, tag {@code reason}: endpoints taken out of rotation, by reason. */
   public static final String EJECTIONS = "lb.ejections";
 
   private final LoadBalancer balancer;
@@ -194,6 +200,7 @@ public final class LoadBalancerMetrics implements MeterBinder, AutoCloseable {
       return this;
     }
 
+    /** The binder, not yet bound to a registry. */
     public LoadBalancerMetrics build() {
       return new LoadBalancerMetrics(balancer, perEndpoint);
     }

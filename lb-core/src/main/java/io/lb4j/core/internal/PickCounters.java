@@ -14,6 +14,7 @@ public final class PickCounters {
   private final LongAdder picked = new LongAdder();
   private final LongAdder[] refused = new LongAdder[REASONS.length];
 
+  /** All counts at zero. */
   public PickCounters() {
     for (int i = 0; i < refused.length; i++) {
       refused[i] = new LongAdder();

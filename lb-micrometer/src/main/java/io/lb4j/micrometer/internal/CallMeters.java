@@ -30,11 +30,13 @@ public final class CallMeters {
       new AtomicReferenceArray<>(OUTCOMES.length * KINDS.length);
   private final AtomicReferenceArray<Counter> retries = new AtomicReferenceArray<>(DECISIONS.length);
 
+  /** Meters of {@code service} in {@code registry}, none registered yet. */
   public CallMeters(MeterRegistry registry, String service) {
     this.registry = registry;
     this.service = service;
   }
 
+  /** The {@value #REQUESTS} timer of {@code outcome}. */
   public Timer request(Outcome outcome) {
     Timer timer = requests.get(outcome.ordinal());
     if (timer == null) {
@@ -47,6 +49,7 @@ public final class CallMeters {
     return timer;
   }
 
+  /** The {@value #ATTEMPTS} timer of {@code kind} and {@code outcome}. */
   public Timer attempt(AttemptKind kind, Outcome outcome) {
     int index = kind.ordinal() * OUTCOMES.length + outcome.ordinal();
     Timer timer = attempts.get(index);
@@ -60,6 +63,7 @@ public final class CallMeters {
     return timer;
   }
 
+  /** The {@value #RETRIES} counter of {@code decision}. */
   public Counter retry(RetryDecision decision) {
     Counter counter = retries.get(decision.ordinal());
     if (counter == null) {

@@ -35,6 +35,7 @@ public final class EndpointMeters {
   /** The meters registered for one endpoint, as it was when they were. */
   private record Registered(Endpoint endpoint, List<Meter> meters) {}
 
+  /** Meters of {@code balancer}'s endpoints in {@code registry}, none registered yet. */
   public EndpointMeters(LoadBalancer balancer, MeterRegistry registry) {
     this.balancer = balancer;
     this.registry = registry;
