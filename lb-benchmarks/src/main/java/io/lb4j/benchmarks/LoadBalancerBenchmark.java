@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.Threads;
  */
 public class LoadBalancerBenchmark extends Lb4jAlgorithmBenchmark {
 
-  private LoadBalancer balancer;
+  LoadBalancer balancer;
   private KeyUse keyUse;
 
   @Setup

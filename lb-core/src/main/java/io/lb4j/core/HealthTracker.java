@@ -187,6 +187,15 @@ public final class HealthTracker implements AutoCloseable {
     return machine.isAvailable(endpoint);
   }
 
+  /**
+   * Whether {@code endpoint} is ramping up after joining or coming back (slow start): its
+   * {@link #effectiveWeight} is below its full share until the ramp ends. False for unknown
+   * endpoints and when slow start is off. Lock-free; for metrics and diagnostics.
+   */
+  public boolean isRamping(Endpoint endpoint) {
+    return machine.isRamping(Objects.requireNonNull(endpoint, "endpoint"));
+  }
+
   /** Whether fewer than the panic threshold of members are available. */
   public boolean isPanicking() {
     return machine.isPanicking();

@@ -5,6 +5,8 @@ import io.lb4j.core.NoEndpointAvailableException.Reason;
 import io.lb4j.core.ServerList.Subscription;
 import io.lb4j.core.internal.Arguments;
 import io.lb4j.core.internal.Listeners;
+import io.lb4j.core.internal.PickCounters;
+import io.lb4j.core.internal.PickExplainer;
 import io.lb4j.core.internal.ZonePreference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,6 +70,7 @@ public final class LoadBalancer implements AutoCloseable {
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Object rebuildLock = new Object();
   private final Map<String, EndpointStats> statsById = new ConcurrentHashMap<>();
+  private final PickCounters pickCounters = new PickCounters();
   private final Listeners<List<Endpoint>> membershipListeners =
       new Listeners<>("load balancer membership");
 
@@ -142,17 +145,71 @@ public final class LoadBalancer implements AutoCloseable {
     Selector current = selector;
     Candidates candidates = current.candidates();
     if (candidates.isEmpty()) {
-      throw nothingEligible();
+      throw refused(nothingEligible());
     }
-    int index = current.selectIndex(context);
+    int index;
+    try {
+      index = current.selectIndex(context);
+    } catch (NoEndpointAvailableException e) {
+      throw refused(e);
+    }
     EndpointStats stats = candidates.stats(index);
     stats.start();
+    pickCounters.picked();
     return new Pick(candidates.endpoint(index), stats, health, ticker);
   }
 
   /** Picks with no key, no session and nothing excluded; see {@link #pick(PickContext)}. */
   public Pick pick() {
     return pick(NO_CONTEXT);
+  }
+
+  /**
+   * Explains what {@link #pick(PickContext) pick(context)} would do now, without doing it: every
+   * member with its health state, weight, in-flight count and latency estimate, which were not
+   * candidates or were excluded by the context and why, the endpoint chosen and the rule that chose
+   * it (e.g. {@code "P2C drew b3 and b7; b3 won: ..."}). Nothing is counted in
+   * flight, no round-robin position advances, no sticky session is pinned. For randomized
+   * algorithms the explanation draws from the balancer's random source like a pick, so it shows
+   * one possible draw, not the one a concurrent pick makes. Picks that do not ask pay nothing.
+   * O(members) and allocating: for diagnostics and debug logging, not for every call.
+   *
+   * <p>Algorithms outside lb4j's {@link Algorithms} say that they do not explain their choices.
+   */
+  public PickExplanation explain(PickContext context) {
+    Objects.requireNonNull(context, "context");
+    return PickExplainer.explain(name, algorithm.name(), members, health, zones.isEnabled(),
+        selector, statsById::get, context, nothingEligible());
+  }
+
+  private NoEndpointAvailableException refused(NoEndpointAvailableException e) {
+    pickCounters.refused(e.reason());
+    return e;
+  }
+
+  /**
+   * How many {@link #pick} calls returned an endpoint since the balancer was built: a monotonic
+   * count for metrics, kept without locks or allocation on the pick path. A pick later given back
+   * with {@link Pick#cancel()} still counts.
+   */
+  public long pickCount() {
+    return pickCounters.pickedCount();
+  }
+
+  /**
+   * How many {@link #pick} calls threw {@link NoEndpointAvailableException} with {@code reason}
+   * since the balancer was built; monotonic, for metrics.
+   */
+  public long noEndpointCount(Reason reason) {
+    return pickCounters.refusedCount(Objects.requireNonNull(reason, "reason"));
+  }
+
+  /**
+   * Whether the balancer has a {@link Builder#localZone local zone} and its picks currently spill
+   * over to all zones because too few local endpoints are available. False without a local zone.
+   */
+  public boolean isSpillingOver() {
+    return zones.spillingOver();
   }
 
   private NoEndpointAvailableException nothingEligible() {

@@ -5,9 +5,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
 import io.lb4j.core.LoadBalancer;
+import io.lb4j.core.NoEndpointAvailableException;
+import io.lb4j.okhttp.CallListener.Outcome;
 import io.lb4j.okhttp.internal.CallRouter;
 import io.lb4j.okhttp.internal.EndpointBreakers;
 import io.lb4j.okhttp.internal.HedgedCall;
+import io.lb4j.okhttp.internal.IsolatedCallListener;
 import io.lb4j.okhttp.internal.RateLimitedLog;
 import io.lb4j.okhttp.internal.RecentLatencies;
 import io.lb4j.okhttp.internal.RetryBudget;
@@ -87,6 +90,12 @@ import okhttp3.Response;
  * certificate verification) runs against the endpoint's host, so an HTTPS endpoint's certificate
  * must cover the address it is reached by.
  *
+ * <p>Observing: a {@link CallListener} ({@link Builder#callListener}) hears of every attempt, retry
+ * decision and call (lb-micrometer's metrics are one). With the logger
+ * {@code io.lb4j.okhttp.PickTrace} at DEBUG, each pick is preceded by its
+ * {@linkplain LoadBalancer#explain explanation} (members, states, the rule that chose; for
+ * randomized algorithms one possible draw); off, it costs one level check per attempt.
+ *
  * <p>Thread-safe and immutable once built; one instance can serve many clients. {@link #close()}
  * detaches it from its balancers; calls through it fail afterwards.
  */
@@ -139,10 +148,29 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
       throw new IOException(this + " is closed; call to '" + route.name() + "' not sent");
     }
     boolean sendsTracked = attemptClient != null;
-    if (hedging != null && sendsTracked && policy.mayResendAfterSent(chain.request())) {
-      return new HedgedCall(chain, route, policy, hedging, attemptClient, preserveHost).proceed();
+    long start = policy.ticker().read();
+    Response response;
+    try {
+      response = hedging != null && sendsTracked && policy.mayResendAfterSent(chain.request())
+          ? new HedgedCall(chain, route, policy, hedging, attemptClient, preserveHost).proceed()
+          : new CallRouter(chain, route, policy, sendsTracked, preserveHost).proceed();
+    } catch (IOException e) {
+      route.listener().callEnded(route.name(), outcomeOf(chain, e), elapsedSince(start));
+      throw e;
     }
-    return new CallRouter(chain, route, policy, sendsTracked, preserveHost).proceed();
+    route.listener().callEnded(route.name(), Outcome.ofStatus(response.code()), elapsedSince(start));
+    return response;
+  }
+
+  private static Outcome outcomeOf(Chain chain, IOException e) {
+    if (chain.call().isCanceled()) {
+      return Outcome.CANCELED;
+    }
+    return e.getCause() instanceof NoEndpointAvailableException ? Outcome.NO_ENDPOINT : Outcome.IO_ERROR;
+  }
+
+  private long elapsedSince(long start) {
+    return Math.max(0, policy.ticker().read() - start);
   }
 
   /** The services this interceptor routes, by logical host name. */
@@ -207,6 +235,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
     private Ticker ticker = Ticker.systemTicker();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Clock clock = Clock.systemUTC();
+    private CallListener listener = CallListener.NONE;
 
     private Builder() {}
 
@@ -379,6 +408,15 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
       return this;
     }
 
+    /**
+     * Tells {@code listener} of every attempt's end, retry decision and call's end, e.g.
+     * lb-micrometer's metrics. Default {@link CallListener#NONE}.
+     */
+    public Builder callListener(CallListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
     Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
@@ -399,12 +437,13 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
       CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(breakerConfig);
       long windowNanos = TimeUnit.SECONDS.toNanos(10);
       Map<String, ServiceRoute> routes = new LinkedHashMap<>();
+      CallListener isolated = new IsolatedCallListener(listener);
       services.forEach((name, balancer) -> routes.put(name, new ServiceRoute(name, balancer,
           hashKeys.get(name), sessionKeys.get(name),
           new RetryBudget(budgetRatio, minRetriesPerSecond, windowNanos, ticker),
           new EndpointBreakers(name, registry, balancer, ticker),
           new RecentLatencies(hedging == null || !hedging.isAdaptive() ? 95 : hedging.percentile()),
-          new RateLimitedLog(windowNanos, ticker))));
+          new RateLimitedLog(windowNanos, ticker), isolated)));
       RetryPolicy policy = new RetryPolicy(maxAttempts, retryableStatuses, backoffFunction(),
           retryAfterCap.toNanos(), perTryTimeout.toNanos(), bodyBufferLimit, sleeper, ticker,
           clock);

@@ -33,7 +33,7 @@ import io.lb4j.core.Selector;
  * <p>Source: Mirrokni, Thorup, Zadimoghaddam, "Consistent Hashing with Bounded Loads" (SODA 2018,
  * arXiv 2017); Envoy's {@code hash_balance_factor} and HAProxy's {@code hash-balance-factor}.
  */
-public final class BoundedLoadHashSelector implements Selector {
+public final class BoundedLoadHashSelector implements Selector, Explainable {
   /** Default balance factor c: no endpoint above 125% of average load, as in the paper's tests. */
   public static final double DEFAULT_BALANCE_FACTOR = 1.25;
 
@@ -94,6 +94,17 @@ public final class BoundedLoadHashSelector implements Selector {
       }
     }
     return fallback;
+  }
+
+  @Override
+  public Decision explain(PickContext context) {
+    long total = 0;
+    for (int i = 0; i < candidates.size(); i++) {
+      total += candidates.stats(i).inFlight();
+    }
+    return Explanations.byKey(this, context, "bounded-load hash", "-> the first ring owner "
+        + "clockwise with in flight + 1 <= " + balanceFactor + " x (" + total
+        + " in flight + 1) x its weight share");
   }
 
   @Override

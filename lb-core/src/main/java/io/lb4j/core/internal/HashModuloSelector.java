@@ -22,7 +22,7 @@ import java.util.Arrays;
  * <p>Cost: pick O(1) with equal weights, O(log n) binary search otherwise, no allocation; build
  * O(n log n); memory 12 bytes per endpoint.
  */
-public final class HashModuloSelector implements Selector {
+public final class HashModuloSelector implements Selector, Explainable {
   private final Candidates candidates;
   private final int[] byId;
   /** Cumulative weights in id order: endpoint byId[i] owns [cumulative[i-1], cumulative[i]). */
@@ -69,6 +69,13 @@ public final class HashModuloSelector implements Selector {
       }
     }
     throw SelectorSupport.noneAvailable(candidates, context);
+  }
+
+  @Override
+  public Decision explain(PickContext context) {
+    return Explanations.byKey(this, context, "hash modulo", uniform
+        ? "mod " + byId.length + " endpoints (sorted by id)"
+        : "mod total weight " + candidates.totalWeight() + " over cumulative weights (sorted by id)");
   }
 
   @Override

@@ -167,6 +167,12 @@ public final class HealthStateMachine {
     return state == null || state.available();
   }
 
+  /** See {@link io.lb4j.core.HealthTracker#isRamping}. */
+  public boolean isRamping(Endpoint endpoint) {
+    EndpointHealthState state = states.get(endpoint.id());
+    return state != null && state.ramping();
+  }
+
   /** See {@link io.lb4j.core.HealthTracker#isPanicking}. */
   public boolean isPanicking() {
     return panic;

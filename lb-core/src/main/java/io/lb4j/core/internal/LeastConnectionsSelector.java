@@ -18,7 +18,7 @@ import io.lb4j.core.Selector;
  *
  * <p>Pick cost: O(n) atomic reads, a full scan by design, no lock, no allocation.
  */
-public final class LeastConnectionsSelector implements Selector {
+public final class LeastConnectionsSelector implements Selector, Explainable {
   private final Candidates candidates;
 
   public LeastConnectionsSelector(Candidates candidates) {
@@ -60,6 +60,27 @@ public final class LeastConnectionsSelector implements Selector {
       throw SelectorSupport.noneAvailable(candidates, context);
     }
     return best;
+  }
+
+  @Override
+  public Decision explain(PickContext context) {
+    int chosen = selectIndex(context);
+    int allowed = 0;
+    int ties = 0;
+    long load = candidates.stats(chosen).inFlight() + 1L;
+    for (int i = 0; i < candidates.size(); i++) {
+      if (context.isExcluded(candidates.endpoint(i))) {
+        continue;
+      }
+      allowed++;
+      if ((candidates.stats(i).inFlight() + 1L) * candidates.weight(chosen)
+          == load * candidates.weight(i)) {
+        ties++;
+      }
+    }
+    return new Decision(chosen, "least connections: lowest (in flight + 1) / weight = " + load
+        + "/" + candidates.weight(chosen) + " among " + allowed + " allowed" + (ties > 1 ? ", tied with " + (ties - 1) + " others, broken at random" : "")
+        + " -> " + Explanations.id(candidates, chosen));
   }
 
   @Override

@@ -33,7 +33,7 @@ import io.lb4j.core.Selector;
  *
  * <p>Source: Finagle's {@code PeakEwma} balancer; Linkerd's default; Mitzenmacher (2001).
  */
-public final class LeastResponseTimeSelector implements Selector {
+public final class LeastResponseTimeSelector implements Selector, Explainable {
   static final int LOG_TABLE_SIZE = 256;
   private static final double[] LN_PENDING_PLUS_ONE = new double[LOG_TABLE_SIZE];
 
@@ -98,6 +98,13 @@ public final class LeastResponseTimeSelector implements Selector {
   @Override
   public int selectIndex(PickContext context) {
     return TwoChoices.select(candidates, context, duel);
+  }
+
+  @Override
+  public Decision explain(PickContext context) {
+    return TwoChoices.explain(candidates, context, duel, "least response time (P2C)",
+        i -> "cost " + Explanations.millis(stats[i].latencyNanos()) + " x (" + stats[i].inFlight()
+            + " in flight + 1)" + (candidates.weight(i) == 1 ? "" : " / weight " + candidates.weight(i)));
   }
 
   @Override

@@ -30,7 +30,7 @@ import java.util.Arrays;
  * <p>Source: Eisenbud et al., "Maglev: A Fast and Reliable Software Network Load Balancer" (NSDI
  * 2016), section 3.4; weighted population as in Envoy's Maglev load balancer.
  */
-public final class MaglevSelector implements Selector {
+public final class MaglevSelector implements Selector, Explainable {
   /** The paper's and Envoy's default: a prime well above 100 × a typical fleet. */
   public static final int DEFAULT_TABLE_SIZE = 65_537;
   /** Smallest table accepted. */
@@ -137,6 +137,13 @@ public final class MaglevSelector implements Selector {
       }
     }
     throw SelectorSupport.noneAvailable(candidates, context);
+  }
+
+  @Override
+  public Decision explain(PickContext context) {
+    return Explanations.byKey(this, context, "maglev", context.hasHashKey()
+        ? "-> slot " + Long.remainderUnsigned(context.hashKey(), table.length) + " of " + table.length
+        : "");
   }
 
   @Override

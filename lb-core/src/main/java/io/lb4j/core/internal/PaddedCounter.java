@@ -37,6 +37,11 @@ public final class PaddedCounter extends PaddedCounterFields.Value {
     return (int) (long) VALUE.getAndAdd(this, 1L);
   }
 
+  /** The value {@link #getAndIncrement} would return next, without incrementing. */
+  public int peek() {
+    return (int) (long) VALUE.getVolatile(this);
+  }
+
   @Override
   public String toString() {
     return Integer.toString((int) (long) VALUE.getVolatile(this));

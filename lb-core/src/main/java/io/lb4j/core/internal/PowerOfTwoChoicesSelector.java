@@ -17,7 +17,7 @@ import io.lb4j.core.Selector;
  *
  * <p>Source: Mitzenmacher (2001); Finagle's and Envoy's least-request balancers.
  */
-public final class PowerOfTwoChoicesSelector implements Selector {
+public final class PowerOfTwoChoicesSelector implements Selector, Explainable {
   private final Candidates candidates;
   private final TwoChoices.Duel duel;
 
@@ -35,6 +35,12 @@ public final class PowerOfTwoChoicesSelector implements Selector {
   @Override
   public int selectIndex(PickContext context) {
     return TwoChoices.select(candidates, context, duel);
+  }
+
+  @Override
+  public Decision explain(PickContext context) {
+    return TwoChoices.explain(candidates, context, duel, "P2C", i -> "(" + candidates.stats(i).inFlight()
+        + " in flight + 1) / weight " + candidates.weight(i));
   }
 
   @Override

@@ -12,7 +12,7 @@ import io.lb4j.core.Selector;
  * <p>Pick: one draw from the candidates' {@link io.lb4j.core.RandomSource}, O(1), no allocation, no
  * shared mutable state. An excluded draw moves on to the next candidate that is not excluded.
  */
-public final class RandomSelector implements Selector {
+public final class RandomSelector implements Selector, Explainable {
   private final Candidates candidates;
 
   public RandomSelector(Candidates candidates) {
@@ -29,6 +29,14 @@ public final class RandomSelector implements Selector {
     SelectorSupport.requireNonEmpty(candidates, context);
     int index = candidates.random().nextInt(candidates.size());
     return SelectorSupport.firstAllowedFrom(candidates, context, index);
+  }
+
+  @Override
+  public Decision explain(PickContext context) {
+    SelectorSupport.requireNonEmpty(candidates, context);
+    int index = candidates.random().nextInt(candidates.size());
+    return Explanations.preferring(candidates, context, index,
+        "random: drew " + index + " of " + candidates.size() + " uniformly");
   }
 
   @Override

@@ -25,7 +25,7 @@ import io.lb4j.core.Selector;
  * <p>Source: Thaler and Ravishankar, "Using Name-Based Mappings to Increase Hit Rates" (IEEE/ACM
  * ToN 1998); Schindelhauer and Schomaker, "Weighted Distributed Hash Tables" (SPAA 2005).
  */
-public final class RendezvousSelector implements Selector {
+public final class RendezvousSelector implements Selector, Explainable {
   private final Candidates candidates;
   private final long[] idHashes;
   private final int[] rankById;
@@ -75,6 +75,13 @@ public final class RendezvousSelector implements Selector {
       throw SelectorSupport.noneAvailable(candidates, context);
     }
     return best;
+  }
+
+  @Override
+  public Decision explain(PickContext context) {
+    return Explanations.byKey(this, context, "rendezvous", "scores highest"
+        + (uniform ? "" : " (weighted: -weight / ln(hash))") + " with xxh64(key, id) among "
+        + candidates.size() + " endpoints");
   }
 
   @Override

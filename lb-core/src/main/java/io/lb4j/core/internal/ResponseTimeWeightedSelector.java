@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * once at WARN): a pick throws nothing but {@link io.lb4j.core.NoEndpointAvailableException}.
  * Excluded draws move on to the next candidate that is not excluded.
  */
-public final class ResponseTimeWeightedSelector implements Selector {
+public final class ResponseTimeWeightedSelector implements Selector, Explainable {
   private static final Logger log = LoggerFactory.getLogger(ResponseTimeWeightedSelector.class);
 
   /** Smallest dynamic weight, as a fraction of the mean dynamic weight. */
@@ -78,6 +78,22 @@ public final class ResponseTimeWeightedSelector implements Selector {
   }
 
   /** The dynamic weights picks draw from now, a copy; for tests. */
+  /** Draws from the current weights without recomputing them, even when they are due. */
+  @Override
+  public Decision explain(PickContext context) {
+    SelectorSupport.requireNonEmpty(candidates, context);
+    Weights current = weights;
+    int index = current.table.draw(candidates.random());
+    double total = 0;
+    for (double weight : current.dynamic) {
+      total += weight;
+    }
+    return Explanations.preferring(candidates, context, index, "response-time weighted: drew "
+        + "dynamic weight " + Explanations.number(current.dynamic[index]) + " of total "
+        + Explanations.number(total) + " (weight x success rate / latency "
+        + Explanations.millis(candidates.stats(index).latencyNanos()) + ")");
+  }
+
   double[] currentWeights() {
     return weights.dynamic.clone();
   }

@@ -29,7 +29,7 @@ import io.lb4j.core.Selector;
  * weight is libketama's choice, which Envoy's ring hash and nginx's {@code hash ... consistent}
  * (160 per weight unit) also use.
  */
-public final class RingHashSelector implements Selector {
+public final class RingHashSelector implements Selector, Explainable {
   /** libketama's and nginx's 160 points per unit of weight: about ±8% share noise per endpoint. */
   public static final int DEFAULT_VNODES_PER_WEIGHT = 160;
 
@@ -67,6 +67,14 @@ public final class RingHashSelector implements Selector {
     SelectorSupport.requireNonEmpty(candidates, context);
     int point = ring.pointFor(HashSupport.keyOrRandom(context, candidates));
     return ring.firstAllowedOwnerFrom(point, candidates, context);
+  }
+
+  @Override
+  public Decision explain(PickContext context) {
+    return Explanations.byKey(this, context, "ring hash", context.hasHashKey()
+        ? "falls before ring point " + String.format("%016x", ring.hashOf(ring.pointFor(context.hashKey())))
+            + " of " + ring.size()
+        : "");
   }
 
   @Override

@@ -15,7 +15,7 @@ import io.lb4j.core.Selector;
  * to stay non-negative across overflow.
  * Excluded candidates are skipped by moving on to the next one.
  */
-public final class RoundRobinSelector implements Selector {
+public final class RoundRobinSelector implements Selector, Explainable {
   private final Candidates candidates;
   private final PaddedCounter next;
 
@@ -34,6 +34,14 @@ public final class RoundRobinSelector implements Selector {
     SelectorSupport.requireNonEmpty(candidates, context);
     int index = (next.getAndIncrement() & Integer.MAX_VALUE) % candidates.size();
     return SelectorSupport.firstAllowedFrom(candidates, context, index);
+  }
+
+  @Override
+  public Decision explain(PickContext context) {
+    SelectorSupport.requireNonEmpty(candidates, context);
+    int index = (next.peek() & Integer.MAX_VALUE) % candidates.size();
+    return Explanations.preferring(candidates, context, index,
+        "round robin: the shared counter is at position " + index + " of " + candidates.size());
   }
 
   @Override

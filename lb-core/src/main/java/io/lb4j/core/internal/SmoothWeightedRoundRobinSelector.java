@@ -27,7 +27,7 @@ import io.lb4j.core.Selector;
  * <p>Source: nginx, {@code ngx_http_upstream_get_peer} in
  * {@code src/http/ngx_http_upstream_round_robin.c}.
  */
-public final class SmoothWeightedRoundRobinSelector implements Selector {
+public final class SmoothWeightedRoundRobinSelector implements Selector, Explainable {
 
   /** Cycle length above which weights are scaled down. */
   public static final int MAX_CYCLE = 1 << 16;
@@ -55,6 +55,22 @@ public final class SmoothWeightedRoundRobinSelector implements Selector {
   }
 
   /** The precomputed cycle, a copy; for tests. */
+  @Override
+  public Decision explain(PickContext context) {
+    SelectorSupport.requireNonEmpty(candidates, context);
+    int slot = (next.peek() & Integer.MAX_VALUE) % cycle.length;
+    return Explanations.preferring(candidates, context, cycle[slot], "smooth weighted round robin: "
+        + "slot " + slot + " of the " + cycle.length + "-slot cycle of weights " + weightsOf(candidates));
+  }
+
+  private static String weightsOf(Candidates candidates) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < candidates.size(); i++) {
+      out.append(i == 0 ? "" : ":").append(candidates.weight(i));
+    }
+    return out.toString();
+  }
+
   int[] cycle() {
     return cycle.clone();
   }

@@ -104,7 +104,7 @@ public final class StickySessionAlgorithm implements Algorithm {
   }
 
   /** One snapshot: the delegate's selector plus an id → index map over the same candidates. */
-  private static final class StickySelector implements Selector {
+  private static final class StickySelector implements Selector, Explainable {
     private final Selector delegate;
     private final Candidates candidates;
     private final Cache<String, String> pins;
@@ -149,6 +149,35 @@ public final class StickySessionAlgorithm implements Algorithm {
       // Another pick of this session pinned it first: follow that pin if it is usable here.
       index = usable(pins.getIfPresent(session), context);
       return index >= 0 ? index : chosen;
+    }
+
+    /** Reads the pin quietly: explaining neither pins the session nor extends its pin's life. */
+    @Override
+    public Decision explain(PickContext context) {
+      String session = context.sessionIdOrNull();
+      if (session == null) {
+        return delegated(context, "sticky: no session id, so the delegate chooses: ");
+      }
+      String pinned = pins.policy().getIfPresentQuietly(session);
+      int index = candidateIndex(pinned);
+      if (index >= 0 && !HashSupport.isExcluded(context, candidates, index)) {
+        return new Decision(index, "sticky: session '" + session + "' is pinned to " + pinned);
+      }
+      if (index >= 0) {
+        return delegated(context, "sticky: session '" + session + "' is pinned to " + pinned
+            + ", excluded for this attempt only (the pin stays), so the delegate chooses: ");
+      }
+      return delegated(context, "sticky: session '" + session + "' "
+          + (pinned == null ? "is not pinned" : "is pinned to " + pinned + ", no longer a candidate")
+          + ", so the delegate chooses (and a pick would pin it): ");
+    }
+
+    private Decision delegated(PickContext context, String prefix) {
+      if (delegate instanceof Explainable explainable) {
+        Decision decision = explainable.explain(context);
+        return new Decision(decision.index(), prefix + decision.rule());
+      }
+      return new Decision(Decision.NOT_EXPLAINED, prefix + delegate + " does not explain its choices");
     }
 
     /** The index of {@code endpointId} if it is a candidate, else -1. */

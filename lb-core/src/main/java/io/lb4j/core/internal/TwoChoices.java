@@ -3,6 +3,7 @@ package io.lb4j.core.internal;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
+import java.util.function.IntFunction;
 import java.util.function.IntToDoubleFunction;
 
 /**
@@ -32,11 +33,7 @@ final class TwoChoices {
     }
     RandomSource random = candidates.random();
     int a = random.nextInt(n);
-    // b from the n - 1 others, shifted past a: distinct and still uniform.
-    int b = random.nextInt(n - 1);
-    if (b >= a) {
-      b++;
-    }
+    int b = secondDraw(random, n, a);
     if (context.excludedCount() > 0) {
       boolean aExcluded = context.isExcluded(candidates.endpoint(a));
       boolean bExcluded = context.isExcluded(candidates.endpoint(b));
@@ -51,6 +48,43 @@ final class TwoChoices {
       }
     }
     return duel.winner(a, b);
+  }
+
+  /** b from the n - 1 others, shifted past a: distinct and still uniform. */
+  private static int secondDraw(RandomSource random, int n, int a) {
+    int b = random.nextInt(n - 1);
+    return b >= a ? b + 1 : b;
+  }
+
+  /**
+   * Explains {@link #select} with a draw of its own: the two candidates drawn, and either the
+   * exclusion that decided or the duel, with {@code describe} giving each one's load.
+   */
+  static Explainable.Decision explain(Candidates candidates, PickContext context, Duel duel,
+      String name, IntFunction<String> describe) {
+    SelectorSupport.requireNonEmpty(candidates, context);
+    int n = candidates.size();
+    if (n == 1) {
+      return Explanations.preferring(candidates, context, 0, name + ": only one candidate");
+    }
+    int a = candidates.random().nextInt(n);
+    int b = secondDraw(candidates.random(), n, a);
+    String drew = name + " drew " + Explanations.id(candidates, a) + " and "
+        + Explanations.id(candidates, b);
+    boolean aExcluded = context.isExcluded(candidates.endpoint(a));
+    boolean bExcluded = context.isExcluded(candidates.endpoint(b));
+    if (aExcluded && bExcluded) {
+      return Explanations.preferring(candidates, context, a, drew + "; both excluded by the call");
+    }
+    if (aExcluded || bExcluded) {
+      int other = aExcluded ? b : a;
+      return new Explainable.Decision(other, drew + "; " + Explanations.id(candidates, aExcluded ? a : b)
+          + " is excluded by the call (already tried) -> " + Explanations.id(candidates, other));
+    }
+    int winner = duel.winner(a, b);
+    int loser = winner == a ? b : a;
+    return new Explainable.Decision(winner, drew + "; " + Explanations.id(candidates, winner)
+        + " won: " + describe.apply(winner) + " vs " + describe.apply(loser));
   }
 
   /** Chooses between two distinct, allowed candidates. */

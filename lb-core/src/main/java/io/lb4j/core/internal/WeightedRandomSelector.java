@@ -14,7 +14,7 @@ import io.lb4j.core.Selector;
  * candidate that is not excluded, which shifts the excluded share to that neighbour for this call
  * only.
  */
-public final class WeightedRandomSelector implements Selector {
+public final class WeightedRandomSelector implements Selector, Explainable {
   private final Candidates candidates;
   private final AliasTable table;
 
@@ -37,6 +37,14 @@ public final class WeightedRandomSelector implements Selector {
     SelectorSupport.requireNonEmpty(candidates, context);
     int index = table.draw(candidates.random());
     return SelectorSupport.firstAllowedFrom(candidates, context, index);
+  }
+
+  @Override
+  public Decision explain(PickContext context) {
+    SelectorSupport.requireNonEmpty(candidates, context);
+    int index = table.draw(candidates.random());
+    return Explanations.preferring(candidates, context, index, "weighted random: drew weight "
+        + candidates.weight(index) + " of total " + candidates.totalWeight());
   }
 
   /** The probability the alias table gives candidate {@code index}; O(n), for tests. */

@@ -23,6 +23,7 @@ public final class ZonePreference {
   private final int minHealthyPercent;
   private final int minHealthy;
   private Boolean wasLocal;
+  private volatile boolean spillingOver;
 
   /** @param localZone the client's zone; empty disables the preference */
   public ZonePreference(String balancer, String localZone, int minHealthyPercent, int minHealthy) {
@@ -30,6 +31,19 @@ public final class ZonePreference {
     this.localZone = localZone;
     this.minHealthyPercent = minHealthyPercent;
     this.minHealthy = minHealthy;
+  }
+
+  /** Whether a local zone is set. */
+  public boolean isEnabled() {
+    return !localZone.isEmpty();
+  }
+
+  /**
+   * Whether the latest {@link #eligible} call spilled over to all zones; false without a local
+   * zone. Readable from any thread.
+   */
+  public boolean spillingOver() {
+    return spillingOver;
   }
 
   /** The endpoints of {@code members} that picks should go to. */
@@ -56,6 +70,7 @@ public final class ZonePreference {
       }
       wasLocal = useLocal;
     }
+    spillingOver = !useLocal;
     return useLocal ? available : health.eligible(members);
   }
 }

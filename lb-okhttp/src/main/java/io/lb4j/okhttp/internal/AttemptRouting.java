@@ -6,6 +6,8 @@ import io.lb4j.core.Endpoint;
 import io.lb4j.core.NoEndpointAvailableException;
 import io.lb4j.core.Pick;
 import io.lb4j.core.PickContext;
+import io.lb4j.okhttp.CallListener.AttemptKind;
+import io.lb4j.okhttp.CallListener.Outcome;
 import io.lb4j.okhttp.internal.RequestSentMarker.Attempt;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -29,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 final class AttemptRouting {
   private static final Logger log = LoggerFactory.getLogger(AttemptRouting.class);
+  /** Logs {@link io.lb4j.core.LoadBalancer#explain} before each pick at DEBUG; off by default. */
+  private static final Logger PICK_TRACE = LoggerFactory.getLogger("io.lb4j.okhttp.PickTrace");
 
   // An answer kept while other attempts run (to return if none does better) keeps this much body.
   private static final long KEPT_BODY_LIMIT = 64 * 1024;
@@ -37,11 +41,20 @@ final class AttemptRouting {
 
   private final ServiceRoute route;
   private final boolean preserveHost;
+  private final boolean hedged;
   private final Map<String, String> refusedByBreakers = new LinkedHashMap<>();
 
-  AttemptRouting(ServiceRoute route, boolean preserveHost) {
+  AttemptRouting(ServiceRoute route, boolean preserveHost, boolean hedged) {
     this.route = route;
     this.preserveHost = preserveHost;
+    this.hedged = hedged;
+  }
+
+  private AttemptKind kindOf(int attempt) {
+    if (attempt == 1) {
+      return AttemptKind.FIRST;
+    }
+    return hedged ? AttemptKind.HEDGE : AttemptKind.RETRY;
   }
 
   ServiceRoute route() {
@@ -51,6 +64,10 @@ final class AttemptRouting {
   /** Picks an endpoint whose breaker lets the attempt through; skipped ones cost no attempt. */
   Pick pickPermitted(PickContext context) {
     while (true) {
+      if (PICK_TRACE.isDebugEnabled()) {
+        PICK_TRACE.debug("service '{}' attempt {}: {}", route.name(), context.attempt(),
+            route.balancer().explain(context));
+      }
       Pick pick = route.balancer().pick(context);
       if (route.breakers().tryAcquirePermission(pick.endpoint())) {
         return pick;
@@ -115,6 +132,8 @@ final class AttemptRouting {
       route.latencies().record(elapsed);
     }
     pick.complete(!serverError, elapsed);
+    route.listener().attemptEnded(route.name(), pick.endpoint(), kindOf(attempt),
+        Outcome.ofStatus(code), elapsed);
     if (log.isDebugEnabled()) {
       log.debug("service '{}' attempt {} to {}: HTTP {} in {} µs",
           route.name(), attempt, pick.endpoint().id(), code, elapsed / 1000);
@@ -125,6 +144,8 @@ final class AttemptRouting {
   void recordFailure(Pick pick, int attempt, long elapsed, IOException e) {
     route.breakers().of(pick.endpoint()).onError(elapsed, TimeUnit.NANOSECONDS, e);
     pick.complete(false, elapsed);
+    route.listener().attemptEnded(route.name(), pick.endpoint(), kindOf(attempt), Outcome.IO_ERROR,
+        elapsed);
     if (log.isDebugEnabled()) {
       log.debug("service '{}' attempt {} to {} failed after {} µs: {}",
           route.name(), attempt, pick.endpoint().id(), elapsed / 1000, e.toString());
@@ -142,7 +163,7 @@ final class AttemptRouting {
       if (failure == null) {
         recordStatus(pick, attempt, headersElapsed, response.code());
       } else if (givenUp.getAsBoolean()) {
-        giveBack(pick);
+        giveBack(pick, attempt);
       } else {
         recordFailure(pick, attempt, elapsed.getAsLong(), failure);
       }
@@ -187,8 +208,10 @@ final class AttemptRouting {
   }
 
   /** The attempt never put the endpoint to the test (canceled, lost a hedge, a bug below us). */
-  void giveBack(Pick pick) {
+  void giveBack(Pick pick, int attempt) {
     route.breakers().of(pick.endpoint()).releasePermission();
     pick.cancel();
+    route.listener().attemptEnded(route.name(), pick.endpoint(), kindOf(attempt), Outcome.CANCELED,
+        0);
   }
 }

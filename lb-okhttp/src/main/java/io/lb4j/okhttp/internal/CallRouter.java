@@ -4,6 +4,10 @@ import io.lb4j.core.Endpoint;
 import io.lb4j.core.NoEndpointAvailableException;
 import io.lb4j.core.Pick;
 import io.lb4j.core.PickContext;
+import io.lb4j.okhttp.CallListener.AttemptKind;
+import io.lb4j.okhttp.CallListener.Outcome;
+import io.lb4j.okhttp.CallListener.RetryDecision;
+import io.lb4j.okhttp.CallListener.RetryDecision;
 import io.lb4j.okhttp.internal.RequestSentMarker.Attempt;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -33,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CallRouter {
   private static final Logger log = LoggerFactory.getLogger(CallRouter.class);
+  /** Logs {@link io.lb4j.core.LoadBalancer#explain} before each pick at DEBUG; off by default. */
+  private static final Logger pickTrace = LoggerFactory.getLogger("io.lb4j.okhttp.PickTrace");
 
   private final Chain chain;
   private final ServiceRoute route;
@@ -47,7 +53,7 @@ public final class CallRouter {
       boolean preserveHost) {
     this.chain = chain;
     this.route = route;
-    this.routing = new AttemptRouting(route, preserveHost);
+    this.routing = new AttemptRouting(route, preserveHost, false);
     this.policy = policy;
     this.sendsTracked = sendsTracked;
     this.callStart = policy.ticker().read();
@@ -98,7 +104,7 @@ public final class CallRouter {
         continue;
       } catch (RuntimeException | Error e) {
         // A bug or a misuse below us says nothing about the endpoint, and deserves no retry.
-        routing.giveBack(pick);
+        routing.giveBack(pick, attempt);
         throw e;
       }
       boolean retryable = policy.isRetryableStatus(response);
@@ -167,7 +173,7 @@ public final class CallRouter {
   private boolean endFailed(Pick pick, int attempt, long elapsed, IOException e) {
     boolean canceled = chain.call().isCanceled();
     if (canceled && !deadlineReached()) {
-      routing.giveBack(pick);
+      routing.giveBack(pick, attempt);
     } else {
       routing.recordFailure(pick, attempt, elapsed, e);
     }
@@ -206,25 +212,32 @@ public final class CallRouter {
   private long retryDelay(int attempt, PickContext context, Response response) {
     // The caller's patience, in attempts, is spent.
     if (attempt >= policy.maxAttempts()) {
-      return -1;
+      return refused(RetryDecision.ATTEMPTS_EXHAUSTED);
     }
     // Every eligible endpoint was tried: waiting and spending budget would buy nothing.
     if (!routing.hasUntried(context)) {
-      return -1;
+      return refused(RetryDecision.NO_ENDPOINT_LEFT);
     }
     // A dispatcher thread that waits holds one of the client's request slots doing nothing; the
     // retry goes to another endpoint anyway.
     long delay = DispatcherThreads.isCurrentThread() ? 0 : policy.delayNanos(attempt, response);
     // A wait that cannot end before the deadline would turn the last answer into a timeout.
     if (callTimeoutNanos > 0 && delay >= remainingNanos()) {
-      return -1;
+      return refused(RetryDecision.NO_TIME_LEFT);
     }
     // The service is already receiving as many retries as it is allowed; more would pile on.
     if (!route.budget().tryWithdraw()) {
       route.warnBudgetExhausted(log);
-      return -1;
+      return refused(RetryDecision.BUDGET_EXHAUSTED);
     }
+    route.listener().retryDecided(route.name(), RetryDecision.RETRIED);
     return delay;
+  }
+
+  /** Tells the listener why no retry goes; always -1, the answer of {@link #retryDelay}. */
+  private long refused(RetryDecision decision) {
+    route.listener().retryDecided(route.name(), decision);
+    return -1;
   }
 
   private void waitOut(long delay) throws IOException {

@@ -58,7 +58,7 @@ public final class HedgedCall {
       OkHttpClient client, boolean preserveHost) {
     this.chain = chain;
     this.route = route;
-    this.routing = new AttemptRouting(route, preserveHost);
+    this.routing = new AttemptRouting(route, preserveHost, true);
     this.policy = policy;
     this.hedging = hedging;
     this.client = client;
@@ -220,7 +220,7 @@ public final class HedgedCall {
         IOException timeout = new InterruptedIOException("call timeout fired during the attempt");
         routing.recordFailure(attempt.pick, attempt.number, elapsedSince(attempt.start), timeout);
       } else {
-        routing.giveBack(attempt.pick);
+        routing.giveBack(attempt.pick, attempt.number);
       }
     }
     running.clear();
@@ -230,7 +230,7 @@ public final class HedgedCall {
         routing.recordFailure(late.attempt.pick, late.attempt.number, late.elapsed, late.failure);
       } else {
         late.response.close();
-        routing.giveBack(late.attempt.pick);
+        routing.giveBack(late.attempt.pick, late.attempt.number);
       }
     }
   }

@@ -2,13 +2,15 @@ package io.lb4j.okhttp.internal;
 
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.PickContext;
+import io.lb4j.okhttp.CallListener;
 import io.lb4j.okhttp.RequestKey;
 import okhttp3.Request;
 
 /**
  * Everything the interceptor keeps for one logical service: its balancer, the keys it routes by,
- * its retry budget, its endpoints' breakers, its recent latencies (for adaptive hedging) and the
- * limiter of its budget warnings. Immutable references to thread-safe parts.
+ * its retry budget, its endpoints' breakers, its recent latencies (for adaptive hedging), the
+ * limiter of its budget warnings and the listener of its calls. Immutable references to
+ * thread-safe parts.
  *
  * @param hashKey the affinity key, or null for none
  * @param sessionKey the sticky-session id, or null for none
@@ -21,7 +23,8 @@ public record ServiceRoute(
     RetryBudget budget,
     EndpointBreakers breakers,
     RecentLatencies latencies,
-    RateLimitedLog budgetWarnings) {
+    RateLimitedLog budgetWarnings,
+    CallListener listener) {
 
   /** A fresh context carrying {@code request}'s hash key and session id, where configured. */
   public PickContext contextFor(Request request) {
