@@ -1,21 +1,22 @@
 package io.lb4j.zookeeper;
 
 import io.lb4j.core.Endpoint;
-import io.lb4j.core.internal.Arguments;
 import io.lb4j.zookeeper.internal.ServiceInstanceJson;
 import io.lb4j.zookeeper.internal.ZooKeeperPaths;
-import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A service instance announcing itself in ZooKeeper: an ephemeral node {@code
@@ -23,8 +24,9 @@ import org.apache.zookeeper.CreateMode;
  * payload ({@code metadata} plus {@code instance_status: UP}), so lb4j's {@link
  * ZooKeeperServerList}, Curator's {@code ServiceDiscovery} and Spring Cloud Zookeeper clients all
  * see it. The node lives as long as the client's session and this registration: if the session
- * expires, ZooKeeper deletes it and the registration creates it again once reconnected (Curator's
- * {@code PersistentNode} recipe); {@link #close()} deletes it for good.
+ * expires, ZooKeeper deletes it and the registration creates it again once the client has
+ * reconnected with a new session (as Curator's {@code ServiceDiscovery} re-registers);
+ * {@link #close()} deletes it for good.
  *
  * <pre>{@code
  * try (ZooKeeperRegistration registration = ZooKeeperRegistration.builder(client, "orders")
@@ -37,12 +39,25 @@ import org.apache.zookeeper.CreateMode;
  * Builder#register()} and stay open until {@link #close()}.
  */
 public final class ZooKeeperRegistration implements AutoCloseable {
-  private final PersistentNode node;
-  private final String id;
+  private static final Logger log = LoggerFactory.getLogger(ZooKeeperRegistration.class);
 
-  private ZooKeeperRegistration(PersistentNode node, String id) {
-    this.node = node;
+  private final CuratorFramework client;
+  private final String path;
+  private final String id;
+  private final byte[] json;
+  private final ConnectionStateListener reRegistration = (c, state) -> {
+    if (state == ConnectionState.RECONNECTED) {
+      ensureRegistered();
+    }
+  };
+  private final Object lock = new Object();
+  private boolean closed;
+
+  private ZooKeeperRegistration(CuratorFramework client, String path, String id, byte[] json) {
+    this.client = client;
+    this.path = path;
     this.id = id;
+    this.json = json;
   }
 
   /** A builder registering an instance of {@code service} through {@code client}. */
@@ -57,23 +72,67 @@ public final class ZooKeeperRegistration implements AutoCloseable {
 
   /** The instance node's full path. */
   public String path() {
-    return node.getActualPath();
+    return path;
+  }
+
+  /** Creates the node; a node left at the path by an earlier session is replaced. */
+  private void create() throws Exception {
+    try {
+      client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+          .forPath(path, json);
+    } catch (KeeperException.NodeExistsException e) {
+      client.delete().forPath(path);
+      client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+          .forPath(path, json);
+    }
+  }
+
+  // After a reconnection the node is ours if our session survived; otherwise it is gone, or still
+  // held by the expiring old session (and would vanish with it): create it anew.
+  private void ensureRegistered() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      try {
+        Stat stat = client.checkExists().forPath(path);
+        long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+        if (stat == null || stat.getEphemeralOwner() != session) {
+          create();
+          log.info("re-registered {} after the ZooKeeper session was renewed", path);
+        }
+      } catch (Exception e) {
+        log.warn("could not re-register {}; retrying at the next reconnection: {}", path, e.toString());
+      }
+    }
   }
 
   /**
    * Deletes the instance node (clients following the service drop the instance) and stops
-   * re-creating it. Closing twice is harmless.
-   *
-   * @throws IOException if ZooKeeper could not be told; the node then disappears with the session
+   * re-creating it. If ZooKeeper cannot be reached the delete is retried in the background (Curator's
+   * guaranteed delete), and the node disappears with the session anyway. Closing twice is harmless.
    */
   @Override
-  public void close() throws IOException {
-    node.close();
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      client.getConnectionStateListenable().removeListener(reRegistration);
+      try {
+        client.delete().guaranteed().forPath(path);
+      } catch (KeeperException.NoNodeException e) {
+        // Already gone with its session.
+      } catch (Exception e) {
+        log.warn("could not delete {} now; deleting in the background: {}", path, e.toString());
+      }
+    }
   }
 
   @Override
   public String toString() {
-    return "ZooKeeperRegistration{" + node.getActualPath() + "}";
+    return "ZooKeeperRegistration{" + path + "}";
   }
 
   /** Builds and performs a registration; setters validate at once. Not thread-safe. */
@@ -85,7 +144,6 @@ public final class ZooKeeperRegistration implements AutoCloseable {
     private String address;
     private int port;
     private final Map<String, String> metadata = new LinkedHashMap<>();
-    private Duration timeout = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
 
     private Builder(CuratorFramework client, String service) {
@@ -152,12 +210,6 @@ public final class ZooKeeperRegistration implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link #register()} waits for the node to be created; positive, 10 s by default. */
-    public Builder timeout(Duration timeout) {
-      this.timeout = Arguments.positive(timeout, "timeout");
-      return this;
-    }
-
     /** The clock stamping {@code registrationTimeUTC}. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -165,10 +217,10 @@ public final class ZooKeeperRegistration implements AutoCloseable {
     }
 
     /**
-     * Creates the ephemeral node and waits until ZooKeeper has it.
+     * Creates the ephemeral node, waiting as the client's retry policy allows.
      *
-     * @throws IllegalStateException if address or port is unset, or the node was not created within
-     *     the timeout (nothing stays registered then)
+     * @throws IllegalStateException if address or port is unset, or ZooKeeper refused or could not
+     *     be reached (nothing stays registered then)
      * @throws InterruptedException if interrupted while waiting
      */
     public ZooKeeperRegistration register() throws InterruptedException {
@@ -176,19 +228,17 @@ public final class ZooKeeperRegistration implements AutoCloseable {
         throw new IllegalStateException("address and port are required, were " + address + ":" + port);
       }
       String path = ZKPaths.makePath(ZooKeeperPaths.service(basePath, service), id);
-      byte[] json = ServiceInstanceJson.write(service, id, address, port, metadata,
-          clock.millis());
-      PersistentNode node = new PersistentNode(client, CreateMode.EPHEMERAL, false, path, json);
-      node.start();
-      if (!node.waitForInitialCreate(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        try {
-          node.close();
-        } catch (IOException e) {
-          // The node was never created; nothing to undo.
-        }
-        throw new IllegalStateException("registration " + path + " not created within " + timeout);
+      byte[] json = ServiceInstanceJson.write(service, id, address, port, metadata, clock.millis());
+      ZooKeeperRegistration registration = new ZooKeeperRegistration(client, path, id, json);
+      try {
+        registration.create();
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException("could not register " + path + ": " + e, e);
       }
-      return new ZooKeeperRegistration(node, id);
+      client.getConnectionStateListenable().addListener(registration.reRegistration);
+      return registration;
     }
   }
 }

@@ -30,9 +30,17 @@ final class ZooKeeperTestSupport {
    * server is down fails within about a second instead of retrying for long.
    */
   static CuratorFramework newClient(TestingServer server) {
+    return newClient(server, 10_000);
+  }
+
+  /**
+   * Like {@link #newClient(TestingServer)} with a session timeout; a short one makes the client
+   * ping often, so it learns soon that its session was ended on the server.
+   */
+  static CuratorFramework newClient(TestingServer server, int sessionTimeoutMs) {
     CuratorFramework client = CuratorFrameworkFactory.builder()
         .connectString(server.getConnectString())
-        .sessionTimeoutMs(10_000)
+        .sessionTimeoutMs(sessionTimeoutMs)
         .connectionTimeoutMs(1_000)
         .retryPolicy(new RetryNTimes(1, 100))
         .build();
