@@ -21,6 +21,7 @@ import java.util.Optional;
 public final class ServiceInstanceJson {
   /** Spring Cloud Zookeeper's status key in the payload metadata; only {@value #STATUS_UP} serves. */
   public static final String STATUS_KEY = "instance_status";
+  /** The one status that takes traffic (compared ignoring case). */
   public static final String STATUS_UP = "UP";
   /** The metadata key of the weight, as Spring Cloud LoadBalancer's weighted supplier reads it. */
   public static final String WEIGHT_KEY = "weight";
