@@ -230,14 +230,17 @@ public final class ZooKeeperRegistration implements AutoCloseable {
       String path = ZKPaths.makePath(ZooKeeperPaths.service(basePath, service), id);
       byte[] json = ServiceInstanceJson.write(service, id, address, port, metadata, clock.millis());
       ZooKeeperRegistration registration = new ZooKeeperRegistration(client, path, id, json);
+      // Listening first: a session renewed while the node is being created still re-creates it.
+      client.getConnectionStateListenable().addListener(registration.reRegistration);
       try {
         registration.create();
-      } catch (InterruptedException e) {
-        throw e;
       } catch (Exception e) {
+        client.getConnectionStateListenable().removeListener(registration.reRegistration);
+        if (e instanceof InterruptedException interrupted) {
+          throw interrupted;
+        }
         throw new IllegalStateException("could not register " + path + ": " + e, e);
       }
-      client.getConnectionStateListenable().addListener(registration.reRegistration);
       return registration;
     }
   }
