@@ -160,7 +160,7 @@ class ZooKeeperContractTest extends DiscoverySourceContract {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
       for (Follower follower : followers) {
         follower.source.close();
         follower.client.close();

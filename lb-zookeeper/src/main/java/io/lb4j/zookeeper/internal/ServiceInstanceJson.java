@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lb4j.core.Endpoint;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -145,9 +144,7 @@ public final class ServiceInstanceJson {
 
   private static Map<String, String> metadata(JsonNode metadata) {
     Map<String, String> values = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> fields = metadata.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : metadata.properties()) {
       if (field.getValue().isValueNode() && !field.getValue().isNull()) {
         values.put(field.getKey(), field.getValue().asText());
       }
