@@ -82,6 +82,15 @@ public abstract class DiscoverySourceContract {
     return true;
   }
 
+  /**
+   * Whether the source schedules its next query after every answer or failure, as a polling
+   * source does. A source that steps on the scheduler only to read what was pushed (ZooKeeper)
+   * answers false, so that the contract waits for the answer or failure alone.
+   */
+  protected boolean schedulesNextQueryAfterEachStep() {
+    return pollsRegistry();
+  }
+
   /** Options on virtual time: initial wait 1 h unless a test says otherwise. */
   protected DiscoveryOptions options() {
     return DiscoveryOptions.builder().scheduler(scheduler).clock(scheduler.clock())
@@ -110,12 +119,16 @@ public abstract class DiscoverySourceContract {
 
   /** Lets one query run (if polling) and waits until the source has received one more answer. */
   protected final void awaitAnswer(DiscoveryServerList source) {
-    awaitAnswer(pollsRegistry() ? scheduler : null, source);
+    long before = source.status().answers();
+    awaitStep(pollsRegistry() ? scheduler : null, () -> source.status().answers() > before,
+        schedulesNextQueryAfterEachStep());
   }
 
   /** Lets one query run (if polling) and waits until the source has counted one more failure. */
   protected final void awaitFailure(DiscoveryServerList source) {
-    awaitFailure(pollsRegistry() ? scheduler : null, source);
+    int before = source.status().consecutiveFailures();
+    awaitStep(pollsRegistry() ? scheduler : null,
+        () -> source.status().consecutiveFailures() > before, schedulesNextQueryAfterEachStep());
   }
 
   /**
@@ -125,17 +138,21 @@ public abstract class DiscoverySourceContract {
    */
   public static void awaitAnswer(ManualScheduler scheduler, DiscoveryServerList source) {
     long before = source.status().answers();
-    awaitStep(scheduler, () -> source.status().answers() > before);
+    awaitStep(scheduler, () -> source.status().answers() > before, true);
   }
 
   /** Like {@link #awaitAnswer(ManualScheduler, DiscoveryServerList)}, for one more failure. */
   public static void awaitFailure(ManualScheduler scheduler, DiscoveryServerList source) {
     int before = source.status().consecutiveFailures();
-    awaitStep(scheduler, () -> source.status().consecutiveFailures() > before);
+    awaitStep(scheduler, () -> source.status().consecutiveFailures() > before, true);
   }
 
-  private static void awaitStep(ManualScheduler scheduler, Callable<Boolean> outcome) {
-    if (scheduler == null) {
+  private static void awaitStep(ManualScheduler scheduler, Callable<Boolean> outcome,
+      boolean nextQueryScheduled) {
+    if (scheduler == null || !nextQueryScheduled) {
+      if (scheduler != null) {
+        scheduler.runNext();
+      }
       await().atMost(DEADLINE).pollInterval(POLL).until(outcome);
       return;
     }
