@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Eligibility comes from the {@link HealthTracker} (outlier ejection, probes, marks, panic
  * mode) and, with a {@link Builder#localZone local zone}, from zone preference; effective weights
- * (slow start) from {@link HealthTracker#effectiveWeight}.
+ * (slow start) from {@link HealthTracker#effectiveWeight}. With {@link Builder#subsetting
+ * subsetting}, all of this applies to the client's subset of the members only.
  *
  * <p>Thread-safe. {@link #pick} allocates only the returned {@link Pick} handle (and an exception
  * when nothing can be picked). {@link #close()} stops listening to the server list and tracker,
@@ -46,6 +47,7 @@ public final class LoadBalancer implements AutoCloseable {
   private final HealthTracker health;
   private final boolean ownsHealth;
   private final ZonePreference zones;
+  private final Subsetting subsetting; // null: every member is a candidate
   private final Ticker ticker;
   private final RandomSource random;
   private final Duration latencyDecay;
@@ -58,6 +60,7 @@ public final class LoadBalancer implements AutoCloseable {
   private volatile Selector selector;
   private final Subscription healthSubscription;
   private final Subscription membershipSubscription;
+  private final Subscription subsettingSubscription;
 
   private LoadBalancer(Builder builder, HealthTracker health, boolean ownsHealth) {
     this.name = builder.name;
@@ -69,11 +72,13 @@ public final class LoadBalancer implements AutoCloseable {
     this.ticker = builder.ticker;
     this.random = builder.random;
     this.latencyDecay = builder.latencyDecay;
+    this.subsetting = builder.subsetting;
     synchronized (rebuildLock) {
       this.selector = algorithm.newSelector(candidatesOf(List.of()));
     }
     this.healthSubscription = health.subscribe(this::rebuild);
     this.membershipSubscription = builder.serverList.subscribe(this::onMembership);
+    this.subsettingSubscription = subsetting == null ? () -> { } : subsetting.subscribe(this::rebuild);
   }
 
   /** A builder for a balancer over {@code serverList}. */
@@ -191,7 +196,8 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   private void rebuildLocked() {
-    Candidates next = candidatesOf(zones.eligible(members, health));
+    List<Endpoint> subset = subsetting == null ? members : subsetting.subset(members, health::isAvailable);
+    Candidates next = candidatesOf(zones.eligible(subset, health));
     Candidates previous = selector.candidates();
     if (sameEndpointsAndWeights(previous, next)) {
       return;
@@ -220,6 +226,7 @@ public final class LoadBalancer implements AutoCloseable {
 
   @Override
   public void close() {
+    subsettingSubscription.close();
     membershipSubscription.close();
     healthSubscription.close();
     if (ownsHealth) {
@@ -245,6 +252,7 @@ public final class LoadBalancer implements AutoCloseable {
     private Ticker ticker = Ticker.systemTicker();
     private RandomSource random = RandomSource.threadLocal();
     private Duration latencyDecay = EndpointStats.DEFAULT_DECAY;
+    private Subsetting subsetting;
 
     private Builder(ServerList serverList) {
       this.serverList = Objects.requireNonNull(serverList, "serverList");
@@ -320,6 +328,16 @@ public final class LoadBalancer implements AutoCloseable {
     /** Decay time of each endpoint's latency EWMA; default {@link EndpointStats#DEFAULT_DECAY}. */
     public Builder latencyDecay(Duration decay) {
       this.latencyDecay = Arguments.positive(decay, "latencyDecay");
+      return this;
+    }
+
+    /**
+     * Talks to a deterministic subset of the members rather than to all of them: the subset
+     * (widened past unavailable members, see {@link Subsetting}) is what eligibility, zone
+     * preference and the algorithm then work on. Default: every member is a candidate.
+     */
+    public Builder subsetting(Subsetting subsetting) {
+      this.subsetting = Objects.requireNonNull(subsetting, "subsetting");
       return this;
     }
 
