@@ -50,11 +50,7 @@ final class LeastLoadTree {
   private volatile boolean replaced;
 
   LeastLoadTree(Candidates candidates) {
-    int n = candidates.size();
-    if (n > MAX_LEAVES) {
-      throw new IllegalArgumentException("least connections supports at most " + MAX_LEAVES
-          + " candidates, was " + n);
-    }
+    int n = checkSize(candidates.size());
     int base = 1;
     while (base < n) {
       base <<= 1;
@@ -92,6 +88,19 @@ final class LeastLoadTree {
     for (int node = base - 1; node >= 1; node--) {
       settleInner(node);
     }
+  }
+
+  /**
+   * Returns {@code candidates} if a tree can hold that many.
+   *
+   * @throws IllegalArgumentException if {@code candidates} exceeds {@link #MAX_LEAVES}
+   */
+  static int checkSize(int candidates) {
+    if (candidates > MAX_LEAVES) {
+      throw new IllegalArgumentException("least connections supports at most " + MAX_LEAVES
+          + " candidates (its index packs the count of minima in 21 bits), was " + candidates);
+    }
+    return candidates;
   }
 
   /**

@@ -259,4 +259,13 @@ class LeastConnectionsSelectorTest extends SelectorContract {
     }
     assertThat(picked).isEqualTo(minima);
   }
+
+  @Test
+  void moreCandidatesThanTheIndexHoldsFailNamingTheCount() {
+    assertThat(LeastLoadTree.checkSize(1 << 20)).isEqualTo(1 << 20);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LeastLoadTree.checkSize((1 << 20) + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("least connections supports at most 1048576 candidates (its index packs the"
+            + " count of minima in 21 bits), was 1048577");
+  }
 }
