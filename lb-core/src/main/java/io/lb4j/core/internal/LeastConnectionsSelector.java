@@ -23,8 +23,8 @@ import io.lb4j.core.Selector;
  * the tied minima) when the context excludes endpoints (retries), when a newer least-connections
  * selector over the same stats has taken over the in-flight notifications (the balancer has
  * rebuilt; this one is retiring), and when every key saturates (in-flight × W² / weight ≥ 2^43,
- * W the largest weight). Build O(n); memory about 2 × n rounded up to a power of two longs plus
- * 16 bytes per candidate; at most 2^20 candidates.
+ * W the largest weight). Build O(n); memory about 4n/3 longs plus 24 bytes of observer and 12 of
+ * arrays per candidate; at most 2^20 candidates.
  */
 public final class LeastConnectionsSelector implements Selector {
   private final Candidates candidates;

@@ -28,7 +28,8 @@ import java.lang.invoke.VarHandle;
  * after scaling). Keys that do not fit the 43 bits left beside the count saturate; a root that is
  * saturated makes {@link LeastConnectionsSelector} fall back to its scan, so the answer stays exact.
  *
- * <p>Memory: 2 × (n rounded up to a power of two) longs, plus one 16-byte observer per candidate.
+ * <p>Layout: a 4-ary heap without padding, about 4n/3 longs, plus one 24-byte observer per
+ * candidate. An in-flight change walks ⌈log4 n⌉ levels; a pick reads up to 4 nodes per level.
  */
 final class LeastLoadTree {
   /** Bits for the count of minima; bounds the candidates to {@link #MAX_LEAVES}. */
@@ -36,13 +37,21 @@ final class LeastLoadTree {
   /** The most candidates a tree holds: counts of minima must fit {@link #COUNT_BITS}. */
   static final int MAX_LEAVES = 1 << 20;
   private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
-  private static final long PADDING_KEY = (1L << (Long.SIZE - COUNT_BITS)) - 1;
-  private static final long SATURATED_KEY = PADDING_KEY - 1;
-  private static final long PADDING = PADDING_KEY << COUNT_BITS;
+  private static final long EMPTY_KEY = (1L << (Long.SIZE - COUNT_BITS)) - 1;
+  private static final long SATURATED_KEY = EMPTY_KEY - 1;
+  private static final long EMPTY = EMPTY_KEY << COUNT_BITS;
   private static final VarHandle NODES = MethodHandles.arrayElementVarHandle(long[].class);
+  /**
+   * Children per inner node. Each in-flight change compare-and-sets one node per level, so a wider
+   * node means fewer of them (log4 n instead of log2 n), while a pick still reads about as many
+   * nodes (up to 4 per level, half as many levels).
+   */
+  private static final int FANOUT = 4;
 
+  // A heap-ordered 4-ary tree without padding: node p has children 4p+1..4p+4 (those below size);
+  // nodes below `inner` have children, the n leaves follow them in candidate order.
   private final long[] nodes;
-  private final int leafBase;
+  private final int inner;
   private final EndpointStats[] stats;
   private final int[] weights;
   private final long scale;
@@ -51,12 +60,8 @@ final class LeastLoadTree {
 
   LeastLoadTree(Candidates candidates) {
     int n = checkSize(candidates.size());
-    int base = 1;
-    while (base < n) {
-      base <<= 1;
-    }
-    this.leafBase = base;
-    this.nodes = new long[2 * base];
+    this.inner = n <= 1 ? 0 : (n - 2) / (FANOUT - 1) + 1;
+    this.nodes = new long[Math.max(1, inner + n)];
     this.stats = new EndpointStats[n];
     this.weights = new int[n];
     this.leaves = new Leaf[n];
@@ -68,11 +73,12 @@ final class LeastLoadTree {
       leaves[i] = new Leaf(this, i);
     }
     this.scale = candidates.hasUniformWeights() ? 0 : (long) maxWeight * maxWeight;
-    for (int i = 0; i < base; i++) {
-      nodes[base + i] = i < n ? leafValue(i) : PADDING;
+    nodes[0] = EMPTY; // the root stays empty only when there is no candidate
+    for (int i = 0; i < n; i++) {
+      nodes[inner + i] = leafValue(i);
     }
-    for (int node = base - 1; node >= 1; node--) {
-      nodes[node] = combine(nodes[2 * node], nodes[2 * node + 1]);
+    for (int node = inner - 1; node >= 0; node--) {
+      nodes[node] = combineChildren(node);
     }
     // Published by the volatile write in observeInFlight: observers never see a half-built tree.
     for (Leaf leaf : leaves) {
@@ -85,7 +91,7 @@ final class LeastLoadTree {
     for (int i = 0; i < n; i++) {
       settleLeaf(i);
     }
-    for (int node = base - 1; node >= 1; node--) {
+    for (int node = inner - 1; node >= 0; node--) {
       settleInner(node);
     }
   }
@@ -113,46 +119,64 @@ final class LeastLoadTree {
 
   /**
    * A uniformly random leaf among those of least key, or -1 when the root's key is saturated (every
-   * candidate's key overflowed) and only a scan can tell the minimum. One random draw at most.
+   * candidate's key overflowed) or there is no candidate, and only a scan can tell. One random draw
+   * at most.
    */
   int pick(RandomSource random) {
-    long root = (long) NODES.getVolatile(nodes, 1);
-    if (root >>> COUNT_BITS >= SATURATED_KEY) {
+    long root = (long) NODES.getVolatile(nodes, 0);
+    long target = root >>> COUNT_BITS;
+    if (target >= SATURATED_KEY) {
       return -1;
     }
     int count = (int) (root & COUNT_MASK);
     int rank = count > 1 ? random.nextInt(count) : 0;
-    int node = 1;
-    while (node < leafBase) {
-      int left = node << 1;
-      long l = (long) NODES.getVolatile(nodes, left);
-      long r = (long) NODES.getVolatile(nodes, left + 1);
-      long lKey = l >>> COUNT_BITS;
-      long rKey = r >>> COUNT_BITS;
-      if (lKey < rKey) {
-        node = left;
-      } else if (rKey < lKey) {
-        node = left + 1;
-      } else {
-        // The rank-th minimum, counted from the left; a padding subtree never ties with a real one.
-        int leftCount = (int) (l & COUNT_MASK);
-        if (rank < leftCount) {
-          node = left;
-        } else {
-          rank -= leftCount;
-          node = left + 1;
+    int node = 0;
+    while (node < inner) {
+      int first = node * FANOUT + 1;
+      int end = Math.min(first + FANOUT, nodes.length);
+      int chosen = -1;
+      // The rank-th minimum, counted from the left.
+      for (int child = first; child < end; child++) {
+        long value = (long) NODES.getVolatile(nodes, child);
+        if (value >>> COUNT_BITS == target) {
+          int ties = (int) (value & COUNT_MASK);
+          if (rank < ties) {
+            chosen = child;
+            break;
+          }
+          rank -= ties;
         }
       }
+      if (chosen < 0) {
+        // A change raced with this pick: go on below the least child as it is now.
+        chosen = leastChild(first, end);
+        target = (long) NODES.getVolatile(nodes, chosen) >>> COUNT_BITS;
+        rank = 0;
+      }
+      node = chosen;
     }
-    return node - leafBase;
+    return node - inner;
+  }
+
+  private int leastChild(int first, int end) {
+    int least = first;
+    long leastKey = Long.MAX_VALUE;
+    for (int child = first; child < end; child++) {
+      long key = (long) NODES.getVolatile(nodes, child) >>> COUNT_BITS;
+      if (key < leastKey) {
+        least = child;
+        leastKey = key;
+      }
+    }
+    return least;
   }
 
   private void refresh(int index) {
-    if (!settleLeaf(index)) {
+    if (!settleLeaf(index) || inner == 0) {
       return;
     }
-    for (int node = (leafBase + index) >>> 1; node >= 1; node >>>= 1) {
-      if (!settleInner(node)) {
+    for (int node = (inner + index - 1) / FANOUT; node >= 0; node = (node - 1) / FANOUT) {
+      if (!settleInner(node) || node == 0) {
         return;
       }
     }
@@ -160,7 +184,7 @@ final class LeastLoadTree {
 
   /** Makes leaf {@code index} equal to its live load; true if this call wrote it. */
   private boolean settleLeaf(int index) {
-    int node = leafBase + index;
+    int node = inner + index;
     boolean wrote = false;
     while (true) {
       long current = (long) NODES.getVolatile(nodes, node);
@@ -177,13 +201,22 @@ final class LeastLoadTree {
     boolean wrote = false;
     while (true) {
       long current = (long) NODES.getVolatile(nodes, node);
-      long fresh = combine((long) NODES.getVolatile(nodes, 2 * node),
-          (long) NODES.getVolatile(nodes, 2 * node + 1));
+      long fresh = combineChildren(node);
       if (current == fresh) {
         return wrote;
       }
       wrote |= NODES.compareAndSet(nodes, node, current, fresh);
     }
+  }
+
+  private long combineChildren(int node) {
+    int first = node * FANOUT + 1;
+    int end = Math.min(first + FANOUT, nodes.length);
+    long combined = (long) NODES.getVolatile(nodes, first);
+    for (int child = first + 1; child < end; child++) {
+      combined = combine(combined, (long) NODES.getVolatile(nodes, child));
+    }
+    return combined;
   }
 
   private long leafValue(int index) {
