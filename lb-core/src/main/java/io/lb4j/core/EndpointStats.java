@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * instance lives as long as its endpoint stays in the server list, across selector rebuilds.
  *
  * <p>Thread-safe and lock-free: every method is a few atomic reads or CAS loops and allocates
- * nothing.
+ * nothing. With an {@linkplain #observeInFlight in-flight observer} (least connections' index),
+ * {@link #start()}, {@link #end} and {@link #abandon()} also update that index, O(log n)
+ * compare-and-sets, on the calling thread.
  *
  * <p>Peak EWMA (Finagle, Linkerd): a latency above the current estimate replaces it at once (peaks
  * are believed immediately); lower ones are averaged in with weight {@code 1 - exp(-Δt/τ)}, where
