@@ -31,9 +31,12 @@ import java.util.function.Predicate;
  * rule decides what is eligible).
  */
 public final class DeterministicAperture {
-  private static final Comparator<Endpoint> RING_ORDER = Comparator
-      .comparingLong((Endpoint e) -> Xxh64.hashUtf8(e.id()))
-      .thenComparing(Endpoint::id);
+  private static final Comparator<Positioned> RING_ORDER = Comparator
+      .comparingLong(Positioned::position)
+      .thenComparing(p -> p.endpoint().id());
+
+  /** An endpoint with its ring position, hashed once per call rather than once per comparison. */
+  private record Positioned(long position, Endpoint endpoint) {}
 
   private DeterministicAperture() {}
 
@@ -49,7 +52,11 @@ public final class DeterministicAperture {
     if (m <= subsetSize) {
       return members;
     }
-    Endpoint[] ring = members.toArray(new Endpoint[0]);
+    Positioned[] ring = new Positioned[m];
+    for (int j = 0; j < m; j++) {
+      Endpoint member = members.get(j);
+      ring[j] = new Positioned(Xxh64.hashUtf8(member.id()), member);
+    }
     Arrays.sort(ring, RING_ORDER);
     long start = (long) clientIndex * m;
     long end = start + Math.max((long) subsetSize * clientCount, m);
@@ -60,7 +67,7 @@ public final class DeterministicAperture {
     }
     List<Endpoint> subset = new ArrayList<>(window);
     for (int step = 0; step < m && subset.size() < window; step++) {
-      Endpoint endpoint = ring[(first + step) % m];
+      Endpoint endpoint = ring[(first + step) % m].endpoint();
       if (available.test(endpoint)) {
         subset.add(endpoint);
       }
