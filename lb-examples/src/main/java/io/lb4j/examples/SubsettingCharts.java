@@ -28,7 +28,7 @@ final class SubsettingCharts {
     Files.createDirectories(dir);
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     for (SubsettingLab.Result r : results) {
-      String scheme = String.format(Locale.ROOT, "%s (%.0f connections per instance)", r.scheme(),
+      String scheme = String.format(Locale.ROOT, "%s, %.0f conn./instance", r.scheme(),
           r.connectionsMean());
       data.addValue(r.connectionsMax() / r.connectionsMean(), "connections per instance, max/mean", scheme);
       data.addValue(r.requestsMax() / r.requestsMean(), "requests per instance, max/mean", scheme);
@@ -45,6 +45,8 @@ final class SubsettingCharts {
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     plot.getRangeAxis().setLowerBound(0.9);
+    plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(0.35f);
+    plot.getDomainAxis().setMaximumCategoryLabelLines(2);
     BarRenderer renderer = (BarRenderer) plot.getRenderer();
     renderer.setBarPainter(new StandardBarPainter());
     renderer.setShadowVisible(false);
