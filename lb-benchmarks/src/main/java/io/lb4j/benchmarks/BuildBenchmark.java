@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What one membership or health change costs: {@code algorithm.newSelector(candidates)} over 1,000
- * endpoints, the work a {@link io.lb4j.core.LoadBalancer} does off the pick path on every change
+ * What one membership or health change costs: {@code algorithm.newSelector(candidates)} over 1,000 and
+ * 10,000 endpoints, the work a {@link io.lb4j.core.LoadBalancer} does off the pick path on every change
  * (ring of 100/160/1000 vnodes per weight unit, Maglev table of 65,537 entries, alias tables, ...),
  * with uniform weights and with the pick benchmarks' weights 1, 2, 3.
  * With {@code -prof gc}, {@code gc.alloc.rate.norm} is the bytes allocated per build: an upper
@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(2)
 public class BuildBenchmark {
 
-  @Param({"1000"})
+  @Param({"1000", "10000"})
   public int n;
 
   /** Specs resolved by {@link BenchAlgorithms#byName}; each must be one of {@link BenchAlgorithms#SPECS}. */

@@ -25,6 +25,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public abstract class FleetBenchmark {
 
   /** Endpoints in the fleet ({@link BenchEndpoints#fleet}). */
-  @Param({"3", "100", "1000"})
+  @Param({"3", "100", "1000", "10000"})
   public int n;
 }

@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * The pick itself: {@code selector.selectIndex(context)} for every lb4j algorithm, as the
- * {@link io.lb4j.core.LoadBalancer} calls it, over fleets of 3, 100 and 1000 endpoints, from one
+ * {@link io.lb4j.core.LoadBalancer} calls it, over fleets of 3, 100, 1,000 and 10,000 endpoints, from one
  * thread and from two threads sharing the selector. Affinity algorithms get a new key per pick
  * (hashed per pick, as a caller passing a string key would). Compare with {@link FloorBenchmark}
  * (what any pick costs at least) and with the peers' benchmarks, which use the same fleet and

@@ -42,7 +42,7 @@ class BenchAlgorithmsTest {
   @Test
   void allBenchmarksUseTheSameFleetSizes() {
     int[] sizes = Params.sizes(SelectorBenchmark.class);
-    assertThat(sizes).containsExactly(3, 100, 1000);
+    assertThat(sizes).containsExactly(3, 100, 1000, 10_000);
     for (Class<?> peer : List.of(FloorBenchmark.class, LoadBalancerBenchmark.class,
         ArmeriaBenchmark.class, DubboBenchmark.class, RibbonBenchmark.class)) {
       assertThat(Params.sizes(peer)).as(peer.getSimpleName()).containsExactly(sizes);

@@ -60,7 +60,11 @@ public final class Algorithms {
         : new WeightedRandomSelector(candidates));
   }
 
-  /** Least connections: the fewest in flight per unit of weight, by a full O(n) scan. */
+  /**
+   * Least connections: the fewest in flight per unit of weight, ties broken at random among all
+   * minima. Pick O(log n) through an index that in-flight changes keep current (O(log n) each); an
+   * O(n) scan only for picks that exclude endpoints (retries). At most 2^20 candidates.
+   */
   public static Algorithm leastConnections() {
     return named("least-connections", true, LeastConnectionsSelector::new);
   }

@@ -2,6 +2,9 @@ package io.lb4j.core;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.internal.Arguments;
+import io.lb4j.core.internal.InFlightObserver;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * instance lives as long as its endpoint stays in the server list, across selector rebuilds.
  *
  * <p>Thread-safe and lock-free: every method is a few atomic reads or CAS loops and allocates
- * nothing.
+ * nothing. With an {@linkplain #observeInFlight in-flight observer} (least connections' index),
+ * {@link #start()}, {@link #end} and {@link #abandon()} also update that index, O(log n)
+ * compare-and-sets, on the calling thread.
  *
  * <p>Peak EWMA (Finagle, Linkerd): a latency above the current estimate replaces it at once (peaks
  * are believed immediately); lower ones are averaged in with weight {@code 1 - exp(-Δt/τ)}, where
@@ -33,6 +38,17 @@ public final class EndpointStats {
   /** Default decay time τ of the latency EWMA: Finagle's and Linkerd's value. */
   public static final Duration DEFAULT_DECAY = Duration.ofSeconds(10);
 
+  private static final VarHandle OBSERVER;
+
+  static {
+    try {
+      OBSERVER = MethodHandles.lookup()
+          .findVarHandle(EndpointStats.class, "inFlightObserver", InFlightObserver.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Ticker ticker;
   private final double decayNanos;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -42,6 +58,8 @@ public final class EndpointStats {
   private volatile long stampNanos;
   // ln(cost) + stamp/τ of the latest observation, -∞ while cost is 0: see decayFreeLogCost().
   private volatile double decayFreeLogCost = Double.NEGATIVE_INFINITY;
+  @SuppressWarnings("unused") // through OBSERVER
+  private volatile InFlightObserver inFlightObserver;
 
   private EndpointStats(Ticker ticker, Duration decay) {
     this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -66,6 +84,7 @@ public final class EndpointStats {
   /** Records that a request to this endpoint started. */
   public void start() {
     inFlight.incrementAndGet();
+    notifyInFlightChanged();
   }
 
   /**
@@ -101,6 +120,35 @@ public final class EndpointStats {
     do {
       current = inFlight.get();
     } while (current > 0 && !inFlight.compareAndSet(current, current - 1));
+    if (current > 0) {
+      notifyInFlightChanged();
+    }
+  }
+
+  private void notifyInFlightChanged() {
+    InFlightObserver observer = (InFlightObserver) OBSERVER.getVolatile(this);
+    if (observer != null) {
+      observer.inFlightChanged();
+    }
+  }
+
+  /**
+   * For selectors that index in-flight counts (least connections): makes {@code observer} the one
+   * told, on the thread that changed it, after every change of {@link #inFlight()}, replacing the
+   * previous observer, which is returned (or null). One observer at a time keeps the counting path
+   * to one volatile read and one call; a selector that gets replaced learns it from the returned
+   * value and must stop trusting its index. Lock-free.
+   */
+  public InFlightObserver observeInFlight(InFlightObserver observer) {
+    return (InFlightObserver) OBSERVER.getAndSet(this, Objects.requireNonNull(observer, "observer"));
+  }
+
+  /**
+   * Stops telling {@code observer} about in-flight changes if it is still the current observer, so
+   * that a retired selector is not kept alive by these stats. Lock-free.
+   */
+  public void stopObserving(InFlightObserver observer) {
+    OBSERVER.compareAndSet(this, Objects.requireNonNull(observer, "observer"), null);
   }
 
   private void observeLatency(long latencyNanos, boolean failure, long now) {

@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * fails anyway (another kind of list, or a health change) keeps the previous selector, is logged at
  * ERROR and shows in {@link #selectorBuildFailure()} until a build succeeds.
  *
+ * <p>With {@link Builder#subsetting subsetting}, eligibility, zone preference and the algorithm
+ * work on the client's subset of the members only.
+ *
  * <p>Thread-safe. {@link #pick} allocates only the returned {@link Pick} handle (and an exception
  * when nothing can be picked). {@link #close()} stops listening to the server list and tracker,
  * and closes the tracker if the builder created it.
@@ -63,6 +66,7 @@ public final class LoadBalancer implements AutoCloseable {
   private final HealthTracker health;
   private final boolean ownsHealth;
   private final ZonePreference zones;
+  private final Subsetting subsetting; // null: every member is a candidate
   private final Ticker ticker;
   private final RandomSource random;
   private final Duration latencyDecay;
@@ -83,6 +87,7 @@ public final class LoadBalancer implements AutoCloseable {
   private Selector vetted;
   private final Subscription healthSubscription;
   private final Subscription membershipSubscription;
+  private final Subscription subsettingSubscription;
 
   private LoadBalancer(Builder builder, HealthTracker health, boolean ownsHealth) {
     this.name = builder.name;
@@ -95,15 +100,17 @@ public final class LoadBalancer implements AutoCloseable {
     this.random = builder.random;
     this.latencyDecay = builder.latencyDecay;
     this.serverList = builder.serverList;
+    this.subsetting = builder.subsetting;
     health.claim(this);
+    List<Subscription> opened = new ArrayList<>(3);
     try {
       synchronized (rebuildLock) {
         this.selector = algorithm.newSelector(candidatesOf(List.of()));
       }
       // Fails the build early, naming the reason, if the algorithm cannot serve the current list.
       vet(serverList.endpoints());
-      this.healthSubscription = health.subscribe(this::rebuild);
-      this.membershipSubscription = serverList.subscribe(new ServerList.Listener() {
+      opened.add(health.subscribe(this::rebuild));
+      opened.add(serverList.subscribe(new ServerList.Listener() {
         @Override
         public void onChange(List<Endpoint> endpoints) {
           onMembership(endpoints);
@@ -113,11 +120,18 @@ public final class LoadBalancer implements AutoCloseable {
         public void vet(List<Endpoint> proposed) {
           LoadBalancer.this.vet(proposed);
         }
-      });
+      }));
+      opened.add(subsetting == null ? () -> { } : subsetting.subscribe(this::rebuild));
     } catch (RuntimeException | Error e) {
+      for (Subscription subscription : opened) {
+        subscription.close();
+      }
       health.release(this);
       throw e;
     }
+    this.healthSubscription = opened.get(0);
+    this.membershipSubscription = opened.get(1);
+    this.subsettingSubscription = opened.get(2);
     serverList.whenReady().whenComplete((ok, failure) -> {
       if (failure != null) {
         ready.completeExceptionally(failure);
@@ -370,7 +384,9 @@ public final class LoadBalancer implements AutoCloseable {
 
   private void rebuildLocked() {
     Selector prebuilt = vetted;
-    Candidates next = candidatesOf(zones.eligible(members, health));
+    List<Endpoint> subset =
+        subsetting == null ? members : subsetting.subset(members, health::isAvailable);
+    Candidates next = candidatesOf(zones.eligible(subset, health));
     Candidates previous = selector.candidates();
     if (sameEndpointsAndWeights(previous, next)) {
       selectorBuildFailure = null;
@@ -411,6 +427,7 @@ public final class LoadBalancer implements AutoCloseable {
 
   @Override
   public void close() {
+    subsettingSubscription.close();
     membershipSubscription.close();
     healthSubscription.close();
     ready.completeExceptionally(new IllegalStateException(
@@ -439,6 +456,7 @@ public final class LoadBalancer implements AutoCloseable {
     private Ticker ticker = Ticker.systemTicker();
     private RandomSource random = RandomSource.threadLocal();
     private Duration latencyDecay = EndpointStats.DEFAULT_DECAY;
+    private Subsetting subsetting;
 
     private Builder(ServerList serverList) {
       this.serverList = Objects.requireNonNull(serverList, "serverList");
@@ -515,6 +533,16 @@ public final class LoadBalancer implements AutoCloseable {
     /** Decay time of each endpoint's latency EWMA; default {@link EndpointStats#DEFAULT_DECAY}. */
     public Builder latencyDecay(Duration decay) {
       this.latencyDecay = Arguments.positive(decay, "latencyDecay");
+      return this;
+    }
+
+    /**
+     * Talks to a deterministic subset of the members rather than to all of them: the subset
+     * (widened past unavailable members, see {@link Subsetting}) is what eligibility, zone
+     * preference and the algorithm then work on. Default: every member is a candidate.
+     */
+    public Builder subsetting(Subsetting subsetting) {
+      this.subsetting = Objects.requireNonNull(subsetting, "subsetting");
       return this;
     }
 

@@ -6,23 +6,38 @@ import io.lb4j.core.PickContext;
 import io.lb4j.core.Selector;
 
 /**
- * Least connections: the candidate with the fewest requests in flight per unit of weight, scanning
- * all of them. Choose it for a small fleet (tens of instances) with long or uneven requests where
- * one client sends most of the traffic; for large fleets or many clients prefer
- * {@link PowerOfTwoChoicesSelector}, which is O(1) and avoids herding onto one idle instance.
+ * Least connections: the candidate with the fewest requests in flight per unit of weight. Choose it
+ * when one client sends most of an instance's traffic and requests are long or uneven; when many
+ * clients share the instances, prefer {@link PowerOfTwoChoicesSelector}, which avoids every client
+ * herding onto the same idle instance.
  *
- * <p>Load of candidate i: {@code (inFlight(i) + 1) / weight(i)}, compared exactly by
- * cross-multiplication in {@code long}; the {@code + 1} lets weights count when all are idle. Ties
- * are broken uniformly at random (reservoir sampling over the tied minima, one random draw per tie,
- * allocation-free). Excluded candidates are skipped.
+ * <p>Load of candidate i: {@code (inFlight(i) + 1) / weight(i)}, compared exactly; the {@code + 1}
+ * lets weights count when all are idle. The pick is a true minimum, ties broken uniformly at random
+ * among all minima. Excluded candidates are skipped.
  *
- * <p>Pick cost: O(n) atomic reads, a full scan by design, no lock, no allocation.
+ * <p>Cost: the selector keeps a {@link LeastLoadTree} that the threads changing in-flight counts
+ * update (two changes per call: the pick's start and the completion), so a pick is O(log n) reads
+ * and one random draw, and each in-flight change O(log n) compare-and-sets, with no lock and no
+ * allocation. HAProxy keeps the same kind of tree under a lock; here the pick path never waits. A
+ * pick falls back to the O(n) scan over the live counts (the same answer, reservoir sampling over
+ * the tied minima) when the context excludes endpoints (retries), when a newer least-connections
+ * selector over the same stats has taken over the in-flight notifications (the balancer has
+ * rebuilt; this one is retiring), and when every key saturates (in-flight × W² / weight ≥ 2^43,
+ * W the largest weight). Build O(n); memory about 4n/3 longs plus 24 bytes of observer and 12 of
+ * arrays per candidate; at most 2^20 candidates.
  */
 public final class LeastConnectionsSelector implements Selector, Explainable {
   private final Candidates candidates;
+  private final LeastLoadTree tree;
 
+  /**
+   * Builds the selector and takes over the in-flight notifications of the candidates' stats.
+   *
+   * @throws IllegalArgumentException if there are more than 2^20 candidates
+   */
   public LeastConnectionsSelector(Candidates candidates) {
     this.candidates = candidates;
+    this.tree = new LeastLoadTree(candidates);
   }
 
   @Override
@@ -33,6 +48,16 @@ public final class LeastConnectionsSelector implements Selector, Explainable {
   @Override
   public int selectIndex(PickContext context) {
     SelectorSupport.requireNonEmpty(candidates, context);
+    if (context.excludedCount() == 0 && !tree.isReplaced()) {
+      int index = tree.pick(candidates.random());
+      if (index >= 0) {
+        return index;
+      }
+    }
+    return scan(context);
+  }
+
+  private int scan(PickContext context) {
     boolean checkExcluded = context.excludedCount() > 0;
     int best = -1;
     long bestLoad = 0;
