@@ -7,7 +7,6 @@ import io.lb4j.core.PickContext;
 import io.lb4j.okhttp.CallListener.AttemptKind;
 import io.lb4j.okhttp.CallListener.Outcome;
 import io.lb4j.okhttp.CallListener.RetryDecision;
-import io.lb4j.okhttp.CallListener.RetryDecision;
 import io.lb4j.okhttp.internal.RequestSentMarker.Attempt;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -109,15 +108,16 @@ public final class CallRouter {
       }
       boolean retryable = policy.isRetryableStatus(response);
       if (!retryable && response.code() < 500) {
-        if (!mayResend || policy.bodyBufferLimit() == 0) {
+        if (BodyShape.isEmpty(request, response)) {
+          return recordAnswer(response, pick, attempt, elapsedSince(start));
+        }
+        if (!mayResend || !BodyShape.fitsBuffer(response, policy.bodyBufferLimit())) {
           return watchBody(response, pick, attempt, start);
         }
         // Idempotent: read a small body here, so that one cut off mid-way goes to another endpoint.
         IOException truncated = bufferBody(response);
         if (truncated == null) {
-          return response.body().source().buffer().size() > policy.bodyBufferLimit()
-              ? watchBody(response, pick, attempt, start)
-              : recordAnswer(response, pick, attempt, elapsedSince(start));
+          return recordAnswer(response, pick, attempt, elapsedSince(start));
         }
         response.close();
         if (!retryAfterFailure(truncated, pick, attempt, start, context, false)) {
@@ -143,12 +143,12 @@ public final class CallRouter {
   }
 
   /**
-   * Reads up to one byte past the buffer limit into the body's buffer; the body stays readable
-   * from the start. Returns the failure that cut it off, or null.
+   * Reads the body, of a known length within the buffer limit, into its buffer; the body stays
+   * readable from the start. Returns the failure that cut it off, or null.
    */
   private IOException bufferBody(Response response) {
     try {
-      response.body().source().request(policy.bodyBufferLimit() + 1);
+      response.body().source().request(response.body().contentLength() + 1);
       return null;
     } catch (IOException e) {
       return e;

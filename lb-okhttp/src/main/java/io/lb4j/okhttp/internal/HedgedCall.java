@@ -126,7 +126,8 @@ public final class HedgedCall {
     }
     Running attempt = outcome.attempt;
     Response response = outcome.response;
-    if (response.code() >= 500) {
+    // No body: OkHttp freed the connection, and the caller need not close the response.
+    if (response.code() >= 500 || BodyShape.isEmpty(response.request(), response)) {
       routing.recordStatus(attempt.pick, attempt.number, outcome.elapsed, response.code());
       return response;
     }
