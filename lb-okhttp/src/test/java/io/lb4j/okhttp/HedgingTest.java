@@ -9,6 +9,8 @@ import io.lb4j.core.LoadBalancer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.SocketEffect;
@@ -60,6 +62,23 @@ class HedgingTest {
     assertThat(stalled.successes()).isZero();
     assertThat(stalled.inFlight()).isZero();
     assertThat(Harness.stats(balancer, backends.endpoint(1)).successes()).isEqualTo(4);
+  }
+
+  @Test
+  void enqueuedHedgedCallsOnABoundedDispatcherDoNotStarveTheirOwnAttempts() throws Exception {
+    Backends backends = harness.backends(2);
+    ExecutorService oneThread = Executors.newFixedThreadPool(1);
+    harness.closeLater(oneThread::shutdownNow);
+    OkHttpClient original = new OkHttpClient.Builder()
+        .dispatcher(new okhttp3.Dispatcher(oneThread)).build();
+    OkHttpClient client = LoadBalancedOkHttp.wrap(original,
+        harness.interceptor(harness.balancer(backends.serverList())).hedging(FAST_HEDGE).build());
+
+    // The one dispatcher thread runs the hedged call, which waits there for its attempts.
+    try (Response response = Harness.enqueue(client.newCall(Harness.get("http://orders/")))
+        .get(10, TimeUnit.SECONDS)) {
+      assertThat(response.code()).isEqualTo(200);
+    }
   }
 
   @Test

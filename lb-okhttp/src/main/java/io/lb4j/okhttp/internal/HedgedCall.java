@@ -9,10 +9,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Interceptor.Chain;
@@ -37,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class HedgedCall {
   private static final Logger log = LoggerFactory.getLogger(HedgedCall.class);
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  // A delivered outcome is queued right after its claim: only a descheduled thread delays it.
+  private static final long LATE_OUTCOME_BOUND_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final Chain chain;
   private final ServiceRoute route;
@@ -44,7 +43,7 @@ public final class HedgedCall {
   private final RetryPolicy policy;
   private final HedgingPolicy hedging;
   private final OkHttpClient client;
-  private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
+  private final AttemptOutcomes<Outcome> outcomes;
   private final List<Running> running = new ArrayList<>();
   private final List<IOException> failures = new ArrayList<>();
   private final long callStart;
@@ -64,6 +63,7 @@ public final class HedgedCall {
     this.client = client;
     this.callStart = policy.ticker().read();
     this.callTimeoutNanos = chain.call().timeout().timeoutNanos();
+    this.outcomes = new AttemptOutcomes<>();
   }
 
   /**
@@ -98,7 +98,7 @@ public final class HedgedCall {
           return answerOrFailure();
         }
         long wait = hedgePending ? Math.min(POLL_NANOS, nextHedgeAt - now) : POLL_NANOS;
-        Outcome outcome = outcomes.poll(wait, TimeUnit.NANOSECONDS);
+        Outcome outcome = outcomes.poll(wait);
         if (outcome == null) {
           continue;
         }
@@ -111,6 +111,10 @@ public final class HedgedCall {
         recordLoss(outcome);
         nextHedgeAt = now; // a failure or a non-fatal status: the next hedge goes at once
       }
+    } catch (RuntimeException | Error e) {
+      // A bug below us (launching, routing, recording): the attempts running must still end.
+      abandonRunning(false);
+      throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       abandonRunning(false);
@@ -185,7 +189,13 @@ public final class HedgedCall {
     context.exclude(pick.endpoint());
     launched++;
     Attempt marker = new Attempt();
-    Call call = client.newCall(routing.routed(request, pick.endpoint(), marker));
+    Call call;
+    try {
+      call = client.newCall(routing.routed(request, pick.endpoint(), marker));
+    } catch (RuntimeException | Error e) {
+      routing.giveBack(pick, launched);
+      throw e;
+    }
     if (callTimeoutNanos > 0) {
       call.timeout().timeout(Math.max(1, remainingNanos()), TimeUnit.NANOSECONDS);
     }
@@ -212,9 +222,11 @@ public final class HedgedCall {
    * failures that arrived meanwhile are failures.
    */
   private void abandonRunning(boolean timedOut) {
+    int delivered = 0;
     for (Running attempt : running) {
-      if (!attempt.abandon()) {
-        continue; // its outcome is in the queue, drained below
+      if (!outcomes.abandon(attempt.slot)) {
+        delivered++; // its outcome is in the queue, or about to be: taken below
+        continue;
       }
       attempt.call.cancel();
       if (timedOut) {
@@ -225,7 +237,12 @@ public final class HedgedCall {
       }
     }
     running.clear();
-    for (Outcome late; (late = outcomes.poll()) != null; ) {
+    List<Outcome> lateOutcomes = outcomes.takeClaimed(delivered, LATE_OUTCOME_BOUND_NANOS);
+    if (lateOutcomes.size() < delivered) {
+      log.warn("service '{}': {} hedged attempt outcomes never arrived; their picks stay in flight",
+          route.name(), delivered - lateOutcomes.size());
+    }
+    for (Outcome late : lateOutcomes) {
       if (late.response == null) {
         // It failed on its own before we gave up on it (its own timeout, a reset).
         routing.recordFailure(late.attempt.pick, late.attempt.number, late.elapsed, late.failure);
@@ -262,15 +279,11 @@ public final class HedgedCall {
 
   /** One attempt in flight; its outcome is delivered or it is abandoned, exactly once. */
   private final class Running {
-    private static final int RUNNING = 0;
-    private static final int DELIVERED = 1;
-    private static final int ABANDONED = 2;
-
     final int number;
     final Pick pick;
     final Call call;
     final long start;
-    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    final AttemptOutcomes.Slot slot = new AttemptOutcomes.Slot();
 
     Running(int number, Pick pick, Call call, long start) {
       this.number = number;
@@ -280,15 +293,9 @@ public final class HedgedCall {
     }
 
     void deliver(Outcome outcome) {
-      if (state.compareAndSet(RUNNING, DELIVERED)) {
-        outcomes.add(outcome);
-      } else if (outcome.response != null) {
+      if (!outcomes.deliver(slot, outcome) && outcome.response != null) {
         outcome.response.close(); // abandoned: its pick is already given back
       }
-    }
-
-    boolean abandon() {
-      return state.compareAndSet(RUNNING, ABANDONED);
     }
   }
 
