@@ -1,6 +1,7 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.core.LoadBalancer;
+import io.lb4j.okhttp.internal.CancelRelay;
 import io.lb4j.okhttp.internal.DispatcherThreads;
 import io.lb4j.okhttp.internal.RequestSentMarker;
 import java.util.Map;
@@ -30,8 +31,9 @@ import okhttp3.OkHttpClient;
  * {@code execute()} from many threads is not limited. Hedged attempts run as calls of a sibling
  * client (same pool, settings and network interceptors; no application interceptors, no dispatcher
  * cap) on lb4j's own daemon threads, so that hedged {@code enqueue()}d calls holding the
- * original's threads never keep their own attempts from running. The original client is not
- * modified.
+ * original's threads never keep their own attempts from running; its event listeners also relay
+ * a call's cancel to its hedged attempt, whose body the caller may still be reading. The original
+ * client is not modified.
  *
  * <p>Stateless and thread-safe; the returned client is as thread-safe as any {@link OkHttpClient}.
  * Null arguments fail with {@link NullPointerException}; an invalid service map fails as
@@ -52,6 +54,7 @@ public final class LoadBalancedOkHttp {
     Objects.requireNonNull(interceptor, "interceptor");
     return markedFirst(client.newBuilder()
         .addInterceptor(interceptor.forWrappedClient(attemptClient(client)))
+        .eventListenerFactory(CancelRelay.around(client.eventListenerFactory()))
         .dispatcher(DispatcherThreads.dispatcherLike(client.dispatcher())))
         .build();
   }

@@ -2,22 +2,28 @@ package io.lb4j.okhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.lb4j.core.EndpointStats;
 import io.lb4j.core.LoadBalancer;
+import io.lb4j.core.MutableServerList;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.SocketEffect;
+import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import okio.BufferedSource;
 import org.junit.jupiter.api.Timeout;
 
 /** Hedged requests on real loopback servers, with the library's defaults otherwise. */
@@ -79,6 +85,29 @@ class HedgingTest {
         .get(10, TimeUnit.SECONDS)) {
       assertThat(response.code()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void cancelingAHedgedCallStopsTheWinnersBodyReadAndCountsNeitherWay() throws Exception {
+    HeldStreamServer server = harness.closeLater(HeldStreamServer.chunked("application/json"));
+    LoadBalancer balancer = harness.balancer(MutableServerList.of(List.of(server.endpoint())));
+    OkHttpClient client = client(balancer, FAST_HEDGE, Duration.ofSeconds(60));
+    Call call = client.newCall(Harness.get("http://orders/watch"));
+
+    try (Response response = call.execute()) {
+      BufferedSource body = response.body().source();
+      assertThat(body.readUtf8(HeldStreamServer.FIRST.length())).isEqualTo(HeldStreamServer.FIRST);
+      // The server holds the rest back for 30 s: only the cancel can end this read sooner.
+      CompletableFuture<Throwable> read =
+          CompletableFuture.supplyAsync(() -> catchThrowable(body::readUtf8));
+      call.cancel();
+
+      assertThat(read.get(10, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+    }
+
+    EndpointStats stats = Harness.stats(balancer, server.endpoint());
+    assertThat(stats.failures()).isZero();
+    assertThat(stats.inFlight()).isZero();
   }
 
   @Test

@@ -135,8 +135,10 @@ public final class HedgedCall {
       routing.recordStatus(attempt.pick, attempt.number, outcome.elapsed, response.code());
       return response;
     }
+    // The body belongs to the attempt's call: canceling the caller's call must stop its reads.
+    CancelRelay.onCancel(chain.call(), attempt.call::cancel);
     return routing.recordOnBodyEnd(response, attempt.pick, attempt.number, outcome.elapsed,
-        () -> elapsedSince(attempt.start), () -> false);
+        () -> elapsedSince(attempt.start), () -> chain.call().isCanceled() && !deadlineReached());
   }
 
   private void recordLoss(Outcome outcome) {
