@@ -252,6 +252,9 @@ public final class CallRouter {
   }
 
   private boolean mayHaveBeenSent(Attempt marker, IOException e) {
+    if (RequestSentMarker.isKnownUnsent(e)) {
+      return false; // the server said it did not process it
+    }
     if (marker.reachedNetwork()) {
       return true;
     }
