@@ -167,10 +167,16 @@ public final class CallRouter {
   }
 
   /**
-   * Ends a failed attempt: the endpoint's failure, unless the caller canceled the call (then it
-   * counts neither way). Returns whether the call is over (canceled, or its timeout fired).
+   * Ends a failed attempt: the endpoint's failure, unless the caller canceled the call or
+   * interrupted its thread (then it counts neither way). Returns whether the call is over
+   * (canceled, interrupted, or its timeout fired).
    */
   private boolean endFailed(Pick pick, int attempt, long elapsed, IOException e) {
+    // An interrupted caller gave up as one who cancels does; the flag stays for the caller.
+    if (Thread.currentThread().isInterrupted()) {
+      routing.giveBack(pick, attempt);
+      return true;
+    }
     boolean canceled = chain.call().isCanceled();
     if (canceled && !deadlineReached()) {
       routing.giveBack(pick, attempt);
