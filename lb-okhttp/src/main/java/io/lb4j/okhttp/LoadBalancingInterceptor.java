@@ -444,7 +444,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
           hashKeys.get(name), sessionKeys.get(name),
           new RetryBudget(budgetRatio, minRetriesPerSecond, windowNanos, ticker),
           new EndpointBreakers(name, registry, balancer, ticker),
-          new RecentLatencies(hedging == null || !hedging.isAdaptive() ? 95 : hedging.percentile()),
+          hedging != null && hedging.isAdaptive() ? new RecentLatencies(hedging.percentile()) : null,
           new RateLimitedLog(windowNanos, ticker), isolated)));
       RetryPolicy policy = new RetryPolicy(maxAttempts, retryableStatuses, backoffFunction(),
           retryAfterCap.toNanos(), perTryTimeout.toNanos(), bodyBufferLimit, sleeper, ticker,

@@ -42,7 +42,8 @@ final class AttemptRouting {
   private final ServiceRoute route;
   private final boolean preserveHost;
   private final boolean hedged;
-  private final Map<String, String> refusedByBreakers = new LinkedHashMap<>();
+  // Endpoints whose breakers turned this call away, with their states; created on the first one.
+  private Map<String, String> refusedByBreakers;
 
   AttemptRouting(ServiceRoute route, boolean preserveHost, boolean hedged) {
     this.route = route;
@@ -76,6 +77,9 @@ final class AttemptRouting {
       // Open, or half-open with its probe calls taken: the endpoint was never tried.
       pick.cancel();
       context.exclude(pick.endpoint());
+      if (refusedByBreakers == null) {
+        refusedByBreakers = new LinkedHashMap<>();
+      }
       refusedByBreakers.put(pick.endpoint().id(), breaker.getState().name());
       log.debug("service '{}': breaker of {} denied the attempt, picking another",
           route.name(), pick.endpoint().id());
@@ -95,7 +99,8 @@ final class AttemptRouting {
 
   /** Why no endpoint could take the call, naming the breakers that kept endpoints out. */
   IOException noEndpoint(NoEndpointAvailableException e) {
-    Map<String, String> breakers = new LinkedHashMap<>(refusedByBreakers);
+    Map<String, String> breakers = refusedByBreakers == null
+        ? new LinkedHashMap<>() : new LinkedHashMap<>(refusedByBreakers);
     route.breakers().openBreakers().forEach((id, state) -> breakers.putIfAbsent(id, state.name()));
     StringBuilder message = new StringBuilder("service '").append(route.name())
         .append("': no endpoint can take the call: ");
@@ -129,7 +134,9 @@ final class AttemptRouting {
           new HttpStatusFailure(code, pick.endpoint().id(), attempt));
     } else {
       breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-      route.latencies().record(elapsed);
+      if (route.latencies() != null) {
+        route.latencies().record(elapsed);
+      }
     }
     pick.complete(!serverError, elapsed);
     route.listener().attemptEnded(route.name(), pick.endpoint(), kindOf(attempt),

@@ -256,7 +256,8 @@ public final class HedgedCall {
   }
 
   private long delayNanos() {
-    return hedging.delayNanos(route.latencies().percentileNanos());
+    RecentLatencies latencies = route.latencies();
+    return hedging.delayNanos(latencies == null ? 0 : latencies.percentileNanos());
   }
 
   private long now() {
