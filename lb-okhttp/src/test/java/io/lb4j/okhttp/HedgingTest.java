@@ -2,9 +2,9 @@ package io.lb4j.okhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.lb4j.core.Endpoint;
 import io.lb4j.core.EndpointStats;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.MutableServerList;
@@ -12,7 +12,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -96,18 +97,49 @@ class HedgingTest {
 
     try (Response response = call.execute()) {
       BufferedSource body = response.body().source();
-      assertThat(body.readUtf8(HeldStreamServer.FIRST.length())).isEqualTo(HeldStreamServer.FIRST);
-      // The server holds the rest back for 30 s: only the cancel can end this read sooner.
-      CompletableFuture<Throwable> read =
-          CompletableFuture.supplyAsync(() -> catchThrowable(body::readUtf8));
-      call.cancel();
+      HeldStreamServer.readFirst(body);
 
-      assertThat(read.get(10, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+      assertThat(HeldStreamServer.cancelDuringRead(call, body)).isInstanceOf(IOException.class);
     }
 
     EndpointStats stats = Harness.stats(balancer, server.endpoint());
     assertThat(stats.failures()).isZero();
     assertThat(stats.inFlight()).isZero();
+  }
+
+  @Test
+  void callTimeoutBlamesTheAttemptThatHadItsChanceNotAHedgeLaunchedMomentsBeforeIt()
+      throws IOException {
+    Backends backends = harness.backends(2);
+    backends.respondAll(request -> stalled(10_000, 0));
+    LoadBalancer balancer = harness.balancer(backends.serverList());
+    Map<CallListener.AttemptKind, CallListener.Outcome> ends = new ConcurrentHashMap<>();
+    HedgingPolicy lateHedge = HedgingPolicy.builder()
+        .maxAttempts(2).delay(Duration.ofMillis(1_900)).build();
+    OkHttpClient client = LoadBalancedOkHttp.wrap(
+        new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(2)).build(),
+        harness.interceptor(balancer).hedging(lateHedge).callListener(new CallListener() {
+          @Override
+          public void attemptEnded(String service, Endpoint endpoint, AttemptKind kind,
+              Outcome outcome, long latencyNanos) {
+            ends.put(kind, outcome);
+          }
+        }).build());
+
+    assertThatThrownBy(() -> client.newCall(Harness.get("http://orders/")).execute())
+        .isInstanceOf(IOException.class);
+
+    // The first ran the whole 2 s; the hedge about 100 ms, under a tenth of it.
+    assertThat(ends).containsExactlyInAnyOrderEntriesOf(Map.of(
+        CallListener.AttemptKind.FIRST, CallListener.Outcome.IO_ERROR,
+        CallListener.AttemptKind.HEDGE, CallListener.Outcome.CANCELED));
+    long failures = 0;
+    for (Endpoint endpoint : backends.endpoints()) {
+      EndpointStats stats = Harness.stats(balancer, endpoint);
+      failures += stats.failures();
+      assertThat(stats.inFlight()).isZero();
+    }
+    assertThat(failures).isEqualTo(1);
   }
 
   @Test

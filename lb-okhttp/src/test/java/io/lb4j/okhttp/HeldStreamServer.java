@@ -1,5 +1,8 @@
 package io.lb4j.okhttp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import io.lb4j.core.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,8 +11,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okio.BufferedSource;
 
 /**
  * A raw loopback server that answers each request with its headers and the first part of a body,
@@ -49,6 +55,22 @@ final class HeldStreamServer implements AutoCloseable {
     return new HeldStreamServer("HTTP/1.1 200 OK\r\nContent-Type: " + contentType
         + "\r\nContent-Length: " + (FIRST.length() + more.length())
         + "\r\nConnection: close\r\n\r\n", FIRST, more);
+  }
+
+  /** Reads {@link #FIRST}, the part of the body sent before {@link #release()}. */
+  static void readFirst(BufferedSource body) throws IOException {
+    assertThat(body.readUtf8(FIRST.length())).isEqualTo(FIRST);
+  }
+
+  /**
+   * Cancels {@code call} while another thread reads the rest of its {@code body}, held back for
+   * 30 s, and returns what that read threw: only the cancel can end it within 10 s.
+   */
+  static Throwable cancelDuringRead(Call call, BufferedSource body) throws Exception {
+    CompletableFuture<Throwable> read =
+        CompletableFuture.supplyAsync(() -> catchThrowable(body::readUtf8));
+    call.cancel();
+    return read.get(10, TimeUnit.SECONDS);
   }
 
   Endpoint endpoint() {

@@ -10,12 +10,14 @@ import io.lb4j.okhttp.CallListener.AttemptKind;
 import io.lb4j.okhttp.CallListener.Outcome;
 import io.lb4j.okhttp.internal.RequestSentMarker.Attempt;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -162,14 +164,14 @@ final class AttemptRouting {
   /**
    * {@code response}, whose attempt is recorded when its body ends: a success (latency: until the
    * headers) when read to the end or closed early, a failure when a read fails, or nothing when
-   * {@code givenUp} says the caller gave up meanwhile.
+   * {@code givenUp} says the read failed because the caller gave up.
    */
   Response recordOnBodyEnd(Response response, Pick pick, int attempt, long headersElapsed,
-      LongSupplier elapsed, BooleanSupplier givenUp) {
+      LongSupplier elapsed, Predicate<IOException> givenUp) {
     return BodyOutcome.watch(response, failure -> {
       if (failure == null) {
         recordStatus(pick, attempt, headersElapsed, response.code());
-      } else if (givenUp.getAsBoolean()) {
+      } else if (givenUp.test(failure)) {
         giveBack(pick, attempt);
       } else {
         recordFailure(pick, attempt, elapsed.getAsLong(), failure);
@@ -203,6 +205,17 @@ final class AttemptRouting {
   static boolean deadlineReached(long callTimeoutNanos, long remainingNanos) {
     return callTimeoutNanos > 0
         && remainingNanos <= Math.max(MIN_DEADLINE_SLACK_NANOS, callTimeoutNanos / 10);
+  }
+
+  /**
+   * Whether {@code e}, a failed read of a body after the interceptor returned, is OkHttp's call
+   * timeout: OkHttp turns the cancel its timer made into this exception, where a caller's own
+   * cancel gives another one.
+   */
+  static boolean isCallTimeout(IOException e) {
+    // A read timeout says "timeout" too, as a SocketTimeoutException.
+    return e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)
+        && "timeout".equals(e.getMessage());
   }
 
   /** The latest of {@code failures}, carrying every earlier one as suppressed, in order. */

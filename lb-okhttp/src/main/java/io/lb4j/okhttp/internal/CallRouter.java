@@ -163,7 +163,8 @@ public final class CallRouter {
   /** {@code response}, whose attempt ends when its body does (latency: until the headers). */
   private Response watchBody(Response response, Pick pick, int attempt, long start) {
     return routing.recordOnBodyEnd(response, pick, attempt, elapsedSince(start),
-        () -> elapsedSince(start), () -> chain.call().isCanceled() && !deadlineReached());
+        () -> elapsedSince(start),
+        failure -> chain.call().isCanceled() && !AttemptRouting.isCallTimeout(failure));
   }
 
   /**

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * wins; the attempts still running are canceled and their picks given back. The call's own
  * thread waits for the outcomes, checking every 10 ms for the call's cancel (OkHttp offers no
  * callback for it); the call timeout, which cancels the call, bounds the set, each attempt's own
- * call timeout being the time left. Attempts running when it fires are their endpoints' failures.
+ * call timeout being the time left. Attempts running when it fires are their endpoints' failures,
+ * except those launched so late that they ran less than a tenth of it.
  *
  * <p>One instance per call. Its state belongs to the call's thread; attempts' callbacks only hand
  * their outcome over through a queue, or close it if the attempt was abandoned meanwhile.
@@ -136,15 +137,18 @@ public final class HedgedCall {
       return response;
     }
     // The body belongs to the attempt's call: canceling the caller's call must stop its reads.
+    // The caller's call timeout reaches the read as that cancel, not as a timeout: the clock
+    // tells the two apart there.
     CancelRelay.onCancel(chain.call(), attempt.call::cancel);
     return routing.recordOnBodyEnd(response, attempt.pick, attempt.number, outcome.elapsed,
-        () -> elapsedSince(attempt.start), () -> chain.call().isCanceled() && !deadlineReached());
+        () -> elapsedSince(attempt.start), failure -> chain.call().isCanceled()
+            && !AttemptRouting.isCallTimeout(failure) && !deadlineReached());
   }
 
   private void recordLoss(Outcome outcome) {
     Running attempt = outcome.attempt;
     if (outcome.response == null) {
-      routing.recordFailure(attempt.pick, attempt.number, outcome.elapsed, outcome.failure);
+      recordFailed(attempt, outcome.elapsed, outcome.failure);
       failures.add(outcome.failure);
       return;
     }
@@ -232,8 +236,9 @@ public final class HedgedCall {
       }
       attempt.call.cancel();
       if (timedOut) {
-        IOException timeout = new InterruptedIOException("call timeout fired during the attempt");
-        routing.recordFailure(attempt.pick, attempt.number, elapsedSince(attempt.start), timeout);
+        // Worded as OkHttp words its call timeout, which this is.
+        IOException timeout = new InterruptedIOException("timeout");
+        recordFailed(attempt, elapsedSince(attempt.start), timeout);
       } else {
         routing.giveBack(attempt.pick, attempt.number);
       }
@@ -247,11 +252,23 @@ public final class HedgedCall {
     for (Outcome late : lateOutcomes) {
       if (late.response == null) {
         // It failed on its own before we gave up on it (its own timeout, a reset).
-        routing.recordFailure(late.attempt.pick, late.attempt.number, late.elapsed, late.failure);
+        recordFailed(late.attempt, late.elapsed, late.failure);
       } else {
         late.response.close();
         routing.giveBack(late.attempt.pick, late.attempt.number);
       }
+    }
+  }
+
+  /**
+   * The endpoint's failure; but a call timeout that ended an attempt launched moments before it
+   * (which ran less than a tenth of the call timeout) says nothing of its endpoint: given back.
+   */
+  private void recordFailed(Running attempt, long elapsed, IOException failure) {
+    if (AttemptRouting.isCallTimeout(failure) && elapsed < callTimeoutNanos / 10) {
+      routing.giveBack(attempt.pick, attempt.number);
+    } else {
+      routing.recordFailure(attempt.pick, attempt.number, elapsed, failure);
     }
   }
 
