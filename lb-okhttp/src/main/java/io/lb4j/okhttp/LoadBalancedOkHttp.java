@@ -1,6 +1,7 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.core.LoadBalancer;
+import io.lb4j.okhttp.internal.CancelRelay;
 import io.lb4j.okhttp.internal.DispatcherThreads;
 import io.lb4j.okhttp.internal.RequestSentMarker;
 import java.util.Map;
@@ -28,8 +29,11 @@ import okhttp3.OkHttpClient;
  * {@code enqueue()}d calls per host of the URL, which for a balanced call is the logical host of a
  * whole fleet: without this, a service took 5 asynchronous calls at a time, where
  * {@code execute()} from many threads is not limited. Hedged attempts run as calls of a sibling
- * client (same pool, threads, settings and network interceptors; no application interceptors, no
- * dispatcher cap). The original client is not modified.
+ * client (same pool, settings and network interceptors; no application interceptors, no dispatcher
+ * cap) on lb4j's own daemon threads, so that hedged {@code enqueue()}d calls holding the
+ * original's threads never keep their own attempts from running; its event listeners also relay
+ * a call's cancel to its hedged attempt, whose body the caller may still be reading. The original
+ * client is not modified.
  *
  * <p>Stateless and thread-safe; the returned client is as thread-safe as any {@link OkHttpClient}.
  * Null arguments fail with {@link NullPointerException}; an invalid service map fails as
@@ -50,18 +54,19 @@ public final class LoadBalancedOkHttp {
     Objects.requireNonNull(interceptor, "interceptor");
     return markedFirst(client.newBuilder()
         .addInterceptor(interceptor.forWrappedClient(attemptClient(client)))
+        .eventListenerFactory(CancelRelay.around(client.eventListenerFactory()))
         .dispatcher(DispatcherThreads.dispatcherLike(client.dispatcher())))
         .build();
   }
 
   /**
-   * The client that runs hedged attempts as calls of their own: the original's settings, threads
-   * and network interceptors, none of its application interceptors (they ran once for the call),
-   * and no dispatcher cap (the hedging policy bounds attempts per call).
+   * The client that runs hedged attempts as calls of their own: the original's settings and network
+   * interceptors, none of its application interceptors (they ran once for the call), no dispatcher
+   * cap (the hedging policy bounds attempts per call), and threads of lb4j's own.
    */
   private static OkHttpClient attemptClient(OkHttpClient client) {
     OkHttpClient.Builder builder = markedFirst(client.newBuilder()
-        .dispatcher(DispatcherThreads.unlimitedLike(client.dispatcher())));
+        .dispatcher(DispatcherThreads.forHedgedAttempts()));
     builder.interceptors().clear();
     return builder.build();
   }

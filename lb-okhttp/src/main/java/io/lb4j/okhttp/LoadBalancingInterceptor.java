@@ -338,11 +338,13 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
     }
 
     /**
-     * Response bodies of idempotent calls up to {@code bytes} are read into memory before the call
-     * returns, so that one cut off mid-way counts against its endpoint and is retried on another
-     * (a status the interceptor does not retry; a 2xx, say). Larger bodies, and bodies of other
-     * calls, stream to the caller; if cut off, they still count against the endpoint, and the
-     * caller's read fails. Zero turns buffering off. Default 256 KiB.
+     * Response bodies of idempotent calls whose {@code Content-Length} is known and at most
+     * {@code bytes} are read into memory before the call returns, so that one cut off mid-way
+     * counts against its endpoint and is retried on another (a status the interceptor does not
+     * retry; a 2xx, say). Bodies of unknown length (chunked: a watch, a long poll), server-sent
+     * events ({@code text/event-stream}), larger bodies and bodies of other calls stream to the
+     * caller as soon as their headers arrive; if cut off, they still count against the endpoint,
+     * and the caller's read fails. Zero turns buffering off. Default 256 KiB.
      */
     public Builder bodyBufferLimit(long bytes) {
       if (bytes < 0) {
@@ -442,7 +444,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
           hashKeys.get(name), sessionKeys.get(name),
           new RetryBudget(budgetRatio, minRetriesPerSecond, windowNanos, ticker),
           new EndpointBreakers(name, registry, balancer, ticker),
-          new RecentLatencies(hedging == null || !hedging.isAdaptive() ? 95 : hedging.percentile()),
+          hedging != null && hedging.isAdaptive() ? new RecentLatencies(hedging.percentile()) : null,
           new RateLimitedLog(windowNanos, ticker), isolated)));
       RetryPolicy policy = new RetryPolicy(maxAttempts, retryableStatuses, backoffFunction(),
           retryAfterCap.toNanos(), perTryTimeout.toNanos(), bodyBufferLimit, sleeper, ticker,

@@ -2,14 +2,20 @@ package io.lb4j.okhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lb4j.core.Endpoint;
+import io.lb4j.core.EndpointStats;
 import io.lb4j.core.HealthTracker;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.MutableServerList;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
@@ -110,5 +116,72 @@ class BreakerMessageAndLifecycleTest {
       assertThat(response.code()).isEqualTo(200);
     }
     assertThat(direct.requestCount(0)).isEqualTo(2);
+  }
+  @Test
+  void callInFlightWhenTheInterceptorClosesDoesNotRegisterItsBreakerAgain() throws Exception {
+    Backends backends = harness.backends(1);
+    CountDownLatch arrived = new CountDownLatch(1);
+    CountDownLatch answer = new CountDownLatch(1);
+    answerWhenReleased(backends, arrived, answer);
+    LoadBalancingInterceptor interceptor =
+        harness.interceptor(harness.balancer(backends.serverList())).build();
+    OkHttpClient client = LoadBalancedOkHttp.wrap(new OkHttpClient(), interceptor);
+    CompletableFuture<Response> call = Harness.enqueue(client.newCall(Harness.get("http://orders/")));
+    assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+
+    interceptor.close();
+    answer.countDown();
+    call.get(10, TimeUnit.SECONDS).close();
+
+    assertThat(interceptor.circuitBreakerRegistry().getAllCircuitBreakers()).isEmpty();
+  }
+
+  @Test
+  void interruptedCallerIsNeitherTheEndpointsFailureNorRetried() throws Exception {
+    Backends backends = harness.backends(2);
+    CountDownLatch arrived = new CountDownLatch(1);
+    CountDownLatch answer = new CountDownLatch(1);
+    answerWhenReleased(backends, arrived, answer);
+    LoadBalancer balancer = harness.balancer(backends.serverList());
+    OkHttpClient client = LoadBalancedOkHttp.wrap(
+        new OkHttpClient.Builder().readTimeout(Duration.ofMillis(300)).build(),
+        harness.interceptor(balancer).build());
+    AtomicReference<Thread> caller = new AtomicReference<>();
+    CompletableFuture<Throwable> failure = CompletableFuture.supplyAsync(() -> {
+      caller.set(Thread.currentThread());
+      Throwable thrown = catchThrowable(() -> client.newCall(Harness.get("http://orders/")).execute());
+      boolean stillInterrupted = Thread.interrupted();
+      return stillInterrupted ? thrown : new AssertionError("interrupt flag lost", thrown);
+    });
+    assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+
+    caller.get().interrupt();
+
+    assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+    answer.countDown();
+    assertThat(backends.totalRequests()).as("attempts made").isEqualTo(1);
+    for (Endpoint endpoint : backends.endpoints()) {
+      EndpointStats stats = Harness.stats(balancer, endpoint);
+      assertThat(stats.failures()).isZero();
+      assertThat(stats.inFlight()).isZero();
+    }
+  }
+
+  /** Every backend counts {@code arrived} down, then answers once {@code answer} is. */
+  private static void answerWhenReleased(Backends backends, CountDownLatch arrived,
+      CountDownLatch answer) {
+    backends.respondAll(request -> {
+      arrived.countDown();
+      awaitQuietly(answer);
+      return Backends.ok(0);
+    });
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -100,7 +100,7 @@ class DeadlineAndWaitTest {
   @Test
   void cancelDuringARetryAfterWaitEndsTheCallAndTheWaitHoldsNoOpenBody() throws Exception {
     Backends backends = harness.backends(2);
-    backends.respondAll(request -> unavailable("2"));
+    backends.respondAll(request -> unavailable("30"));
     AtomicInteger bodiesEnded = new AtomicInteger();
     OkHttpClient plain = new OkHttpClient.Builder().eventListener(new EventListener() {
       @Override
@@ -109,7 +109,8 @@ class DeadlineAndWaitTest {
       }
     }).build();
     OkHttpClient client = LoadBalancedOkHttp.wrap(plain,
-        harness.interceptor(harness.balancer(backends.serverList())).build());
+        harness.interceptor(harness.balancer(backends.serverList()))
+            .retryAfterCap(Duration.ofSeconds(60)).build());
     Call call = client.newCall(Harness.get("http://orders/"));
     CompletableFuture<Response> result = CompletableFuture.supplyAsync(() -> {
       try {
@@ -119,12 +120,13 @@ class DeadlineAndWaitTest {
       }
     });
 
-    // Waiting out Retry-After: 2, the first answer's body closed.
-    Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5))
+    // Waiting out Retry-After: 30, the first answer's body closed.
+    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
         .until(() -> bodiesEnded.get() == 1);
     call.cancel();
 
-    Awaitility.await().atMost(Duration.ofMillis(900)).until(result::isDone);
+    // Well before the 30 s wait would have ended.
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(result::isDone);
     assertThat(result).isCompletedExceptionally();
     assertThat(backends.totalRequests()).isEqualTo(1);
   }

@@ -4,18 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.lb4j.core.Endpoint;
 import io.lb4j.core.EndpointStats;
 import io.lb4j.core.LoadBalancer;
+import io.lb4j.core.MutableServerList;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.SocketEffect;
+import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import okio.BufferedSource;
 import org.junit.jupiter.api.Timeout;
 
 /** Hedged requests on real loopback servers, with the library's defaults otherwise. */
@@ -60,6 +69,77 @@ class HedgingTest {
     assertThat(stalled.successes()).isZero();
     assertThat(stalled.inFlight()).isZero();
     assertThat(Harness.stats(balancer, backends.endpoint(1)).successes()).isEqualTo(4);
+  }
+
+  @Test
+  void enqueuedHedgedCallsOnABoundedDispatcherDoNotStarveTheirOwnAttempts() throws Exception {
+    Backends backends = harness.backends(2);
+    ExecutorService oneThread = Executors.newFixedThreadPool(1);
+    harness.closeLater(oneThread::shutdownNow);
+    OkHttpClient original = new OkHttpClient.Builder()
+        .dispatcher(new okhttp3.Dispatcher(oneThread)).build();
+    OkHttpClient client = LoadBalancedOkHttp.wrap(original,
+        harness.interceptor(harness.balancer(backends.serverList())).hedging(FAST_HEDGE).build());
+
+    // The one dispatcher thread runs the hedged call, which waits there for its attempts.
+    try (Response response = Harness.enqueue(client.newCall(Harness.get("http://orders/")))
+        .get(10, TimeUnit.SECONDS)) {
+      assertThat(response.code()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void cancelingAHedgedCallStopsTheWinnersBodyReadAndCountsNeitherWay() throws Exception {
+    HeldStreamServer server = harness.closeLater(HeldStreamServer.chunked("application/json"));
+    LoadBalancer balancer = harness.balancer(MutableServerList.of(List.of(server.endpoint())));
+    OkHttpClient client = client(balancer, FAST_HEDGE, Duration.ofSeconds(60));
+    Call call = client.newCall(Harness.get("http://orders/watch"));
+
+    try (Response response = call.execute()) {
+      BufferedSource body = response.body().source();
+      HeldStreamServer.readFirst(body);
+
+      assertThat(HeldStreamServer.cancelDuringRead(call, body)).isInstanceOf(IOException.class);
+    }
+
+    EndpointStats stats = Harness.stats(balancer, server.endpoint());
+    assertThat(stats.failures()).isZero();
+    assertThat(stats.inFlight()).isZero();
+  }
+
+  @Test
+  void callTimeoutBlamesTheAttemptThatHadItsChanceNotAHedgeLaunchedMomentsBeforeIt()
+      throws IOException {
+    Backends backends = harness.backends(2);
+    backends.respondAll(request -> stalled(10_000, 0));
+    LoadBalancer balancer = harness.balancer(backends.serverList());
+    Map<CallListener.AttemptKind, CallListener.Outcome> ends = new ConcurrentHashMap<>();
+    HedgingPolicy lateHedge = HedgingPolicy.builder()
+        .maxAttempts(2).delay(Duration.ofMillis(1_900)).build();
+    OkHttpClient client = LoadBalancedOkHttp.wrap(
+        new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(2)).build(),
+        harness.interceptor(balancer).hedging(lateHedge).callListener(new CallListener() {
+          @Override
+          public void attemptEnded(String service, Endpoint endpoint, AttemptKind kind,
+              Outcome outcome, long latencyNanos) {
+            ends.put(kind, outcome);
+          }
+        }).build());
+
+    assertThatThrownBy(() -> client.newCall(Harness.get("http://orders/")).execute())
+        .isInstanceOf(IOException.class);
+
+    // The first ran the whole 2 s; the hedge about 100 ms, under a tenth of it.
+    assertThat(ends).containsExactlyInAnyOrderEntriesOf(Map.of(
+        CallListener.AttemptKind.FIRST, CallListener.Outcome.IO_ERROR,
+        CallListener.AttemptKind.HEDGE, CallListener.Outcome.CANCELED));
+    long failures = 0;
+    for (Endpoint endpoint : backends.endpoints()) {
+      EndpointStats stats = Harness.stats(balancer, endpoint);
+      failures += stats.failures();
+      assertThat(stats.inFlight()).isZero();
+    }
+    assertThat(failures).isEqualTo(1);
   }
 
   @Test

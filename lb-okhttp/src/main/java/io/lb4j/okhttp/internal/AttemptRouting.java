@@ -10,12 +10,14 @@ import io.lb4j.okhttp.CallListener.AttemptKind;
 import io.lb4j.okhttp.CallListener.Outcome;
 import io.lb4j.okhttp.internal.RequestSentMarker.Attempt;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -42,7 +44,8 @@ final class AttemptRouting {
   private final ServiceRoute route;
   private final boolean preserveHost;
   private final boolean hedged;
-  private final Map<String, String> refusedByBreakers = new LinkedHashMap<>();
+  // Endpoints whose breakers turned this call away, with their states; created on the first one.
+  private Map<String, String> refusedByBreakers;
 
   AttemptRouting(ServiceRoute route, boolean preserveHost, boolean hedged) {
     this.route = route;
@@ -76,6 +79,9 @@ final class AttemptRouting {
       // Open, or half-open with its probe calls taken: the endpoint was never tried.
       pick.cancel();
       context.exclude(pick.endpoint());
+      if (refusedByBreakers == null) {
+        refusedByBreakers = new LinkedHashMap<>();
+      }
       refusedByBreakers.put(pick.endpoint().id(), breaker.getState().name());
       log.debug("service '{}': breaker of {} denied the attempt, picking another",
           route.name(), pick.endpoint().id());
@@ -95,7 +101,8 @@ final class AttemptRouting {
 
   /** Why no endpoint could take the call, naming the breakers that kept endpoints out. */
   IOException noEndpoint(NoEndpointAvailableException e) {
-    Map<String, String> breakers = new LinkedHashMap<>(refusedByBreakers);
+    Map<String, String> breakers = refusedByBreakers == null
+        ? new LinkedHashMap<>() : new LinkedHashMap<>(refusedByBreakers);
     route.breakers().openBreakers().forEach((id, state) -> breakers.putIfAbsent(id, state.name()));
     StringBuilder message = new StringBuilder("service '").append(route.name())
         .append("': no endpoint can take the call: ");
@@ -129,7 +136,9 @@ final class AttemptRouting {
           new HttpStatusFailure(code, pick.endpoint().id(), attempt));
     } else {
       breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-      route.latencies().record(elapsed);
+      if (route.latencies() != null) {
+        route.latencies().record(elapsed);
+      }
     }
     pick.complete(!serverError, elapsed);
     route.listener().attemptEnded(route.name(), pick.endpoint(), kindOf(attempt),
@@ -155,14 +164,14 @@ final class AttemptRouting {
   /**
    * {@code response}, whose attempt is recorded when its body ends: a success (latency: until the
    * headers) when read to the end or closed early, a failure when a read fails, or nothing when
-   * {@code givenUp} says the caller gave up meanwhile.
+   * {@code givenUp} says the read failed because the caller gave up.
    */
   Response recordOnBodyEnd(Response response, Pick pick, int attempt, long headersElapsed,
-      LongSupplier elapsed, BooleanSupplier givenUp) {
+      LongSupplier elapsed, Predicate<IOException> givenUp) {
     return BodyOutcome.watch(response, failure -> {
       if (failure == null) {
         recordStatus(pick, attempt, headersElapsed, response.code());
-      } else if (givenUp.getAsBoolean()) {
+      } else if (givenUp.test(failure)) {
         giveBack(pick, attempt);
       } else {
         recordFailure(pick, attempt, elapsed.getAsLong(), failure);
@@ -196,6 +205,17 @@ final class AttemptRouting {
   static boolean deadlineReached(long callTimeoutNanos, long remainingNanos) {
     return callTimeoutNanos > 0
         && remainingNanos <= Math.max(MIN_DEADLINE_SLACK_NANOS, callTimeoutNanos / 10);
+  }
+
+  /**
+   * Whether {@code e}, a failed read of a body after the interceptor returned, is OkHttp's call
+   * timeout: OkHttp turns the cancel its timer made into this exception, where a caller's own
+   * cancel gives another one.
+   */
+  static boolean isCallTimeout(IOException e) {
+    // A read timeout says "timeout" too, as a SocketTimeoutException.
+    return e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)
+        && "timeout".equals(e.getMessage());
   }
 
   /** The latest of {@code failures}, carrying every earlier one as suppressed, in order. */

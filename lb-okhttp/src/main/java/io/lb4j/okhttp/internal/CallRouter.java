@@ -7,7 +7,6 @@ import io.lb4j.core.PickContext;
 import io.lb4j.okhttp.CallListener.AttemptKind;
 import io.lb4j.okhttp.CallListener.Outcome;
 import io.lb4j.okhttp.CallListener.RetryDecision;
-import io.lb4j.okhttp.CallListener.RetryDecision;
 import io.lb4j.okhttp.internal.RequestSentMarker.Attempt;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -109,15 +108,16 @@ public final class CallRouter {
       }
       boolean retryable = policy.isRetryableStatus(response);
       if (!retryable && response.code() < 500) {
-        if (!mayResend || policy.bodyBufferLimit() == 0) {
+        if (BodyShape.isEmpty(request, response)) {
+          return recordAnswer(response, pick, attempt, elapsedSince(start));
+        }
+        if (!mayResend || !BodyShape.fitsBuffer(response, policy.bodyBufferLimit())) {
           return watchBody(response, pick, attempt, start);
         }
         // Idempotent: read a small body here, so that one cut off mid-way goes to another endpoint.
         IOException truncated = bufferBody(response);
         if (truncated == null) {
-          return response.body().source().buffer().size() > policy.bodyBufferLimit()
-              ? watchBody(response, pick, attempt, start)
-              : recordAnswer(response, pick, attempt, elapsedSince(start));
+          return recordAnswer(response, pick, attempt, elapsedSince(start));
         }
         response.close();
         if (!retryAfterFailure(truncated, pick, attempt, start, context, false)) {
@@ -143,12 +143,12 @@ public final class CallRouter {
   }
 
   /**
-   * Reads up to one byte past the buffer limit into the body's buffer; the body stays readable
-   * from the start. Returns the failure that cut it off, or null.
+   * Reads the body, of a known length within the buffer limit, into its buffer; the body stays
+   * readable from the start. Returns the failure that cut it off, or null.
    */
   private IOException bufferBody(Response response) {
     try {
-      response.body().source().request(policy.bodyBufferLimit() + 1);
+      response.body().source().request(response.body().contentLength() + 1);
       return null;
     } catch (IOException e) {
       return e;
@@ -163,14 +163,21 @@ public final class CallRouter {
   /** {@code response}, whose attempt ends when its body does (latency: until the headers). */
   private Response watchBody(Response response, Pick pick, int attempt, long start) {
     return routing.recordOnBodyEnd(response, pick, attempt, elapsedSince(start),
-        () -> elapsedSince(start), () -> chain.call().isCanceled() && !deadlineReached());
+        () -> elapsedSince(start),
+        failure -> chain.call().isCanceled() && !AttemptRouting.isCallTimeout(failure));
   }
 
   /**
-   * Ends a failed attempt: the endpoint's failure, unless the caller canceled the call (then it
-   * counts neither way). Returns whether the call is over (canceled, or its timeout fired).
+   * Ends a failed attempt: the endpoint's failure, unless the caller canceled the call or
+   * interrupted its thread (then it counts neither way). Returns whether the call is over
+   * (canceled, interrupted, or its timeout fired).
    */
   private boolean endFailed(Pick pick, int attempt, long elapsed, IOException e) {
+    // An interrupted caller gave up as one who cancels does; the flag stays for the caller.
+    if (Thread.currentThread().isInterrupted()) {
+      routing.giveBack(pick, attempt);
+      return true;
+    }
     boolean canceled = chain.call().isCanceled();
     if (canceled && !deadlineReached()) {
       routing.giveBack(pick, attempt);
@@ -252,6 +259,9 @@ public final class CallRouter {
   }
 
   private boolean mayHaveBeenSent(Attempt marker, IOException e) {
+    if (RequestSentMarker.isKnownUnsent(e)) {
+      return false; // the server said it did not process it
+    }
     if (marker.reachedNetwork()) {
       return true;
     }

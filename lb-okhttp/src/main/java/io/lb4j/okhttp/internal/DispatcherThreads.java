@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.Dispatcher;
 
 /**
@@ -34,13 +37,31 @@ public final class DispatcherThreads extends AbstractExecutorService {
     return dispatcher;
   }
 
-  /** A dispatcher on {@code original}'s threads with no cap on calls: for hedged attempts. */
-  public static Dispatcher unlimitedLike(Dispatcher original) {
-    Objects.requireNonNull(original, "original");
-    Dispatcher dispatcher = new Dispatcher(original.executorService());
+  /**
+   * A dispatcher with no cap on calls, on lb4j's own threads: for hedged attempts. Not on the
+   * original's threads: a hedged {@code enqueue()}d call holds its dispatcher thread while its
+   * attempts run, so with a bounded executor (a user's fixed pool) the calls would take every
+   * thread and their attempts would wait behind them for ever.
+   */
+  public static Dispatcher forHedgedAttempts() {
+    Dispatcher dispatcher = new Dispatcher(AttemptThreads.POOL);
     dispatcher.setMaxRequests(Integer.MAX_VALUE);
     dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
     return dispatcher;
+  }
+
+  /**
+   * The threads of hedged attempts, shared by every wrapped client and started on first use: a
+   * cached pool of daemon threads (as OkHttp's own dispatcher has), idle ones ending after 60 s.
+   */
+  private static final class AttemptThreads {
+    private static final AtomicInteger NUMBER = new AtomicInteger();
+    static final ExecutorService POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60,
+        TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
+          Thread thread = new Thread(runnable, "lb4j-hedged-attempt-" + NUMBER.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   /** Whether the current thread is running an enqueued call of a wrapped client. */

@@ -146,13 +146,32 @@ public final class EndpointBreakers {
     return of(endpoint).tryAcquirePermission() || health.isOverridden(endpoint, source);
   }
 
-  /** The breaker guarding {@code endpoint}, created on first use. */
+  /**
+   * The breaker guarding {@code endpoint}, created on first use. Once closed, a breaker of its
+   * own, in no registry and disabled: calls still in flight record into it, and leave no breaker
+   * behind in the registry.
+   */
   public CircuitBreaker of(Endpoint endpoint) {
     Guard guard = byEndpointId.get(endpoint.id());
-    if (guard == null) {
-      guard = byEndpointId.computeIfAbsent(endpoint.id(), id -> create(endpoint));
+    if (guard != null) {
+      return guard.breaker();
+    }
+    if (closed) {
+      return detached(endpoint);
+    }
+    guard = byEndpointId.computeIfAbsent(endpoint.id(), id -> create(endpoint));
+    if (closed) {
+      // Created while close() dropped the others: drop it too.
+      retainMembers(List.of());
+      return detached(endpoint);
     }
     return guard.breaker();
+  }
+
+  private CircuitBreaker detached(Endpoint endpoint) {
+    CircuitBreaker breaker = CircuitBreaker.of(name(service, endpoint), registry.getDefaultConfig());
+    breaker.transitionToDisabledState();
+    return breaker;
   }
 
   private Guard create(Endpoint endpoint) {

@@ -9,10 +9,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Interceptor.Chain;
@@ -29,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * wins; the attempts still running are canceled and their picks given back. The call's own
  * thread waits for the outcomes, checking every 10 ms for the call's cancel (OkHttp offers no
  * callback for it); the call timeout, which cancels the call, bounds the set, each attempt's own
- * call timeout being the time left. Attempts running when it fires are their endpoints' failures.
+ * call timeout being the time left. Attempts running when it fires are their endpoints' failures,
+ * except those launched so late that they ran less than a tenth of it.
  *
  * <p>One instance per call. Its state belongs to the call's thread; attempts' callbacks only hand
  * their outcome over through a queue, or close it if the attempt was abandoned meanwhile.
@@ -37,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class HedgedCall {
   private static final Logger log = LoggerFactory.getLogger(HedgedCall.class);
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  // A delivered outcome is queued right after its claim: only a descheduled thread delays it.
+  private static final long LATE_OUTCOME_BOUND_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final Chain chain;
   private final ServiceRoute route;
@@ -44,7 +44,7 @@ public final class HedgedCall {
   private final RetryPolicy policy;
   private final HedgingPolicy hedging;
   private final OkHttpClient client;
-  private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
+  private final AttemptOutcomes<Outcome> outcomes;
   private final List<Running> running = new ArrayList<>();
   private final List<IOException> failures = new ArrayList<>();
   private final long callStart;
@@ -64,6 +64,7 @@ public final class HedgedCall {
     this.client = client;
     this.callStart = policy.ticker().read();
     this.callTimeoutNanos = chain.call().timeout().timeoutNanos();
+    this.outcomes = new AttemptOutcomes<>();
   }
 
   /**
@@ -98,7 +99,7 @@ public final class HedgedCall {
           return answerOrFailure();
         }
         long wait = hedgePending ? Math.min(POLL_NANOS, nextHedgeAt - now) : POLL_NANOS;
-        Outcome outcome = outcomes.poll(wait, TimeUnit.NANOSECONDS);
+        Outcome outcome = outcomes.poll(wait);
         if (outcome == null) {
           continue;
         }
@@ -111,6 +112,10 @@ public final class HedgedCall {
         recordLoss(outcome);
         nextHedgeAt = now; // a failure or a non-fatal status: the next hedge goes at once
       }
+    } catch (RuntimeException | Error e) {
+      // A bug below us (launching, routing, recording): the attempts running must still end.
+      abandonRunning(false);
+      throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       abandonRunning(false);
@@ -126,18 +131,24 @@ public final class HedgedCall {
     }
     Running attempt = outcome.attempt;
     Response response = outcome.response;
-    if (response.code() >= 500) {
+    // No body: OkHttp freed the connection, and the caller need not close the response.
+    if (response.code() >= 500 || BodyShape.isEmpty(response.request(), response)) {
       routing.recordStatus(attempt.pick, attempt.number, outcome.elapsed, response.code());
       return response;
     }
+    // The body belongs to the attempt's call: canceling the caller's call must stop its reads.
+    // The caller's call timeout reaches the read as that cancel, not as a timeout: the clock
+    // tells the two apart there.
+    CancelRelay.onCancel(chain.call(), attempt.call::cancel);
     return routing.recordOnBodyEnd(response, attempt.pick, attempt.number, outcome.elapsed,
-        () -> elapsedSince(attempt.start), () -> false);
+        () -> elapsedSince(attempt.start), failure -> chain.call().isCanceled()
+            && !AttemptRouting.isCallTimeout(failure) && !deadlineReached());
   }
 
   private void recordLoss(Outcome outcome) {
     Running attempt = outcome.attempt;
     if (outcome.response == null) {
-      routing.recordFailure(attempt.pick, attempt.number, outcome.elapsed, outcome.failure);
+      recordFailed(attempt, outcome.elapsed, outcome.failure);
       failures.add(outcome.failure);
       return;
     }
@@ -184,7 +195,13 @@ public final class HedgedCall {
     context.exclude(pick.endpoint());
     launched++;
     Attempt marker = new Attempt();
-    Call call = client.newCall(routing.routed(request, pick.endpoint(), marker));
+    Call call;
+    try {
+      call = client.newCall(routing.routed(request, pick.endpoint(), marker));
+    } catch (RuntimeException | Error e) {
+      routing.giveBack(pick, launched);
+      throw e;
+    }
     if (callTimeoutNanos > 0) {
       call.timeout().timeout(Math.max(1, remainingNanos()), TimeUnit.NANOSECONDS);
     }
@@ -211,23 +228,31 @@ public final class HedgedCall {
    * failures that arrived meanwhile are failures.
    */
   private void abandonRunning(boolean timedOut) {
+    int delivered = 0;
     for (Running attempt : running) {
-      if (!attempt.abandon()) {
-        continue; // its outcome is in the queue, drained below
+      if (!outcomes.abandon(attempt.slot)) {
+        delivered++; // its outcome is in the queue, or about to be: taken below
+        continue;
       }
       attempt.call.cancel();
       if (timedOut) {
-        IOException timeout = new InterruptedIOException("call timeout fired during the attempt");
-        routing.recordFailure(attempt.pick, attempt.number, elapsedSince(attempt.start), timeout);
+        // Worded as OkHttp words its call timeout, which this is.
+        IOException timeout = new InterruptedIOException("timeout");
+        recordFailed(attempt, elapsedSince(attempt.start), timeout);
       } else {
         routing.giveBack(attempt.pick, attempt.number);
       }
     }
     running.clear();
-    for (Outcome late; (late = outcomes.poll()) != null; ) {
+    List<Outcome> lateOutcomes = outcomes.takeClaimed(delivered, LATE_OUTCOME_BOUND_NANOS);
+    if (lateOutcomes.size() < delivered) {
+      log.warn("service '{}': {} hedged attempt outcomes never arrived; their picks stay in flight",
+          route.name(), delivered - lateOutcomes.size());
+    }
+    for (Outcome late : lateOutcomes) {
       if (late.response == null) {
         // It failed on its own before we gave up on it (its own timeout, a reset).
-        routing.recordFailure(late.attempt.pick, late.attempt.number, late.elapsed, late.failure);
+        recordFailed(late.attempt, late.elapsed, late.failure);
       } else {
         late.response.close();
         routing.giveBack(late.attempt.pick, late.attempt.number);
@@ -235,8 +260,21 @@ public final class HedgedCall {
     }
   }
 
+  /**
+   * The endpoint's failure; but a call timeout that ended an attempt launched moments before it
+   * (which ran less than a tenth of the call timeout) says nothing of its endpoint: given back.
+   */
+  private void recordFailed(Running attempt, long elapsed, IOException failure) {
+    if (AttemptRouting.isCallTimeout(failure) && elapsed < callTimeoutNanos / 10) {
+      routing.giveBack(attempt.pick, attempt.number);
+    } else {
+      routing.recordFailure(attempt.pick, attempt.number, elapsed, failure);
+    }
+  }
+
   private long delayNanos() {
-    return hedging.delayNanos(route.latencies().percentileNanos());
+    RecentLatencies latencies = route.latencies();
+    return hedging.delayNanos(latencies == null ? 0 : latencies.percentileNanos());
   }
 
   private long now() {
@@ -261,15 +299,11 @@ public final class HedgedCall {
 
   /** One attempt in flight; its outcome is delivered or it is abandoned, exactly once. */
   private final class Running {
-    private static final int RUNNING = 0;
-    private static final int DELIVERED = 1;
-    private static final int ABANDONED = 2;
-
     final int number;
     final Pick pick;
     final Call call;
     final long start;
-    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    final AttemptOutcomes.Slot slot = new AttemptOutcomes.Slot();
 
     Running(int number, Pick pick, Call call, long start) {
       this.number = number;
@@ -279,15 +313,9 @@ public final class HedgedCall {
     }
 
     void deliver(Outcome outcome) {
-      if (state.compareAndSet(RUNNING, DELIVERED)) {
-        outcomes.add(outcome);
-      } else if (outcome.response != null) {
+      if (!outcomes.deliver(slot, outcome) && outcome.response != null) {
         outcome.response.close(); // abandoned: its pick is already given back
       }
-    }
-
-    boolean abandon() {
-      return state.compareAndSet(RUNNING, ABANDONED);
     }
   }
 

@@ -3,6 +3,9 @@ package io.lb4j.okhttp.internal;
 import java.io.IOException;
 import okhttp3.Interceptor;
 import okhttp3.Response;
+import okhttp3.internal.http2.ConnectionShutdownException;
+import okhttp3.internal.http2.ErrorCode;
+import okhttp3.internal.http2.StreamResetException;
 
 /**
  * The first network interceptor of a wrapped client. For an attempt of the load-balancing
@@ -13,7 +16,8 @@ import okhttp3.Response;
  *       never sent a byte of its request: retrying it is safe whatever the method;
  *   <li>turns a failure after that point into a {@link SentAttemptFailure}, which OkHttp's own
  *       {@code retryOnConnectionFailure} does not recover from: it would re-send the request, a
- *       POST included, to the same endpoint behind the balancer's back;
+ *       POST included, to the same endpoint behind the balancer's back. Except an HTTP/2 GOAWAY
+ *       or REFUSED_STREAM: the server did not process the request, and OkHttp's retry is safe;
  *   <li>disarms OkHttp's follow-up of a 503 with {@code Retry-After: 0} and of a 408, which re-send
  *       any method to the same endpoint; the attempt restores the header before anyone else
  *       sees it.
@@ -36,9 +40,34 @@ public enum RequestSentMarker implements Interceptor {
     } catch (SentAttemptFailure e) {
       throw e;
     } catch (IOException e) {
+      // Known unsent: OkHttp's own retry of it on a fresh stream is safe, whatever the method.
+      if (isKnownUnsent(e)) {
+        throw e;
+      }
       throw new SentAttemptFailure(e);
     }
     return attempt.disarmFollowUp(response);
+  }
+
+  /**
+   * Whether {@code e} says the server did not process the request: an HTTP/2 connection shutting
+   * down (GOAWAY) before the stream started, or a stream the server refused (REFUSED_STREAM).
+   */
+  static boolean isKnownUnsent(IOException e) {
+    return e instanceof ConnectionShutdownException
+        || (e instanceof StreamResetException reset && reset.errorCode == ErrorCode.REFUSED_STREAM);
+  }
+
+  private static boolean isAllZeros(String value) {
+    if (value.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) != '0') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Per-attempt state shared between the load-balancing and the network interceptor. */
@@ -63,7 +92,7 @@ public enum RequestSentMarker implements Interceptor {
     Response disarmFollowUp(Response response) {
       int code = response.code();
       String retryAfter = response.header(RETRY_AFTER);
-      boolean zero = retryAfter != null && retryAfter.matches("0+");
+      boolean zero = retryAfter != null && isAllZeros(retryAfter);
       boolean followedUp = (code == 503 && zero) || (code == 408 && (retryAfter == null || zero));
       if (!followedUp) {
         return response;
