@@ -1,0 +1,365 @@
+package io.lb4j.kubernetes;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * fabric8's Kubernetes API server implementation in CRUD mode (objects are stored, listed and
+ * watched over real HTTP and WebSockets on loopback), plus what a test needs to make it fail: stop
+ * and restart on the same port (every open watch drops), and answer the next watches with {@code
+ * 410 Gone}. State survives restarts. Not a mock of lb4j's code: the source talks to it through
+ * the real fabric8 client.
+ */
+final class FakeApiServer implements AutoCloseable {
+  static final String NAMESPACE = "shop";
+  static final String SERVICE = "orders";
+
+  // A fresh store per server run: watchers registered by a stopped server's WebSockets would
+  // otherwise stay in the store and block the next run's event loop. The slices are re-created.
+  private volatile KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+  private final Map<String, EndpointSlice> slices = new ConcurrentHashMap<>();
+  private final AtomicInteger goneWatches = new AtomicInteger();
+  private volatile boolean holdSource;
+  private final AtomicInteger goneWatchesServed = new AtomicInteger();
+  private volatile String lastSourceRequest = "";
+  private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final Dispatcher dispatcher = new Dispatcher() {
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      String path = request.getPath();
+      requests.add(request.getMethod() + " " + path);
+      if (path.contains("labelSelector=")) {
+        if (holdSource) {
+          return new MockResponse().setResponseCode(503).setBody("{\"kind\":\"Status\","
+              + "\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":503}");
+        }
+        lastSourceRequest = path;
+      }
+      if (path.contains("watch=true") && goneWatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        goneWatches.incrementAndGet();
+        return new MockResponse().withWebSocketUpgrade(new GoneWatch());
+      }
+      MockResponse response = crud.dispatch(request);
+      WebSocketListener watch = response.getWebSocketListener();
+      return watch == null ? response : response.withWebSocketUpgrade(new CountingWatch(watch));
+    }
+  };
+  private final AtomicInteger openWatches = new AtomicInteger();
+  private final List<Runnable> held = new ArrayList<>();
+  private boolean holding; // guarded by held
+  private final int port;
+  private final KubernetesClient admin;
+  private KubernetesMockServer server;
+
+  private FakeApiServer() {
+    server = newServer();
+    server.start(0);
+    port = server.getPort();
+    admin = new KubernetesClientBuilder().withConfig(config()).build();
+  }
+
+  static FakeApiServer start() {
+    return new FakeApiServer();
+  }
+
+  private KubernetesMockServer newServer() {
+    return new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher,
+        false);
+  }
+
+  /** A client configuration for this server: plain HTTP on loopback, no credentials. */
+  Config config() {
+    return new ConfigBuilder(Config.empty()).withMasterUrl("http://localhost:" + port)
+        .withNamespace(NAMESPACE).withRequestRetryBackoffLimit(0)
+        // Plain-HTTP h2c upgrades of the JDK client break WebSocket watches on this server.
+        .withHttp2Disable(true).build();
+  }
+
+  /** A client of this server for a source under test; the caller closes it. */
+  KubernetesClient newClient() {
+    return new KubernetesClientBuilder().withConfig(config()).build();
+  }
+
+  /**
+   * Creates or replaces {@code slice} (one API call, so one watch event). This server keeps no
+   * event history (a real one replays events since the watch's resourceVersion), so a change
+   * between a source's list and its watch would be lost: if a source has listed, wait until its
+   * watch is open first.
+   */
+  void apply(EndpointSlice slice) {
+    awaitWatchOfAListingSource();
+    holdEvents();
+    try {
+      admin.resource(slice).inNamespace(NAMESPACE).createOr(existing -> existing.update());
+    } finally {
+      releaseEvents();
+    }
+    slices.put(slice.getMetadata().getName(), slice);
+    holdSource = false;
+  }
+
+  /** Deletes the slice {@code sliceName}, once a source that listed has its watch open. */
+  void delete(String sliceName) {
+    awaitWatchOfAListingSource();
+    holdEvents();
+    try {
+      admin.discovery().v1().endpointSlices().inNamespace(NAMESPACE).withName(sliceName).delete();
+    } finally {
+      releaseEvents();
+    }
+    slices.remove(sliceName);
+  }
+
+  private void awaitWatchOfAListingSource() {
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+        .until(() -> lastSourceRequest.isEmpty() || openWatches.get() > 0);
+  }
+
+  /** Stops the server: open watches drop, new connections are refused. */
+  void stop() {
+    shutdownQuietly();
+    openWatches.set(0);
+    lastSourceRequest = "";
+  }
+
+  /**
+   * Starts the server again on the same port, with the same objects; the source's lists and
+   * watches are refused (503) until the next {@link #apply}, so it cannot see a state the test
+   * is about to change.
+   */
+  void restart() {
+    holdSource = true;
+    lastSourceRequest = "";
+    // The stopped server releases its port asynchronously: start again until it accepts.
+    crud = new KubernetesCrudDispatcher();
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      shutdownQuietly();
+      server = newServer();
+      try {
+        server.start(port);
+      } catch (RuntimeException bindFailed) {
+        return false;
+      }
+      return accepts();
+    });
+    for (EndpointSlice slice : slices.values()) {
+      admin.resource(new EndpointSliceBuilder(slice).editMetadata().withResourceVersion(null)
+          .endMetadata().build()).inNamespace(NAMESPACE).create();
+    }
+  }
+
+  private void shutdownQuietly() {
+    try {
+      server.shutdown();
+    } catch (IllegalStateException alreadyStopped) {
+      // shutting down a stopped server is what we want
+    }
+  }
+
+  private boolean accepts() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("localhost", port), 1000);
+      return true;
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+
+  /** The next {@code count} watches are answered with a {@code 410 Gone} event. */
+  void answerGoneToNextWatches(int count) {
+    goneWatches.set(count);
+  }
+
+  /** How many watches were answered with a 410 Gone event. */
+  int goneWatchesServed() {
+    return goneWatchesServed.get();
+  }
+
+  /** Every request received so far, as {@code "GET /apis/..."}. */
+  List<String> requests() {
+    return List.copyOf(requests);
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+    shutdownQuietly();
+  }
+
+  /** A slice of {@link #SERVICE} with one port named {@code http}. */
+  static EndpointSliceBuilder slice(String name, int port, Endpoint... endpoints) {
+    return new EndpointSliceBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE)
+        .addToLabels(KubernetesServerList.SERVICE_NAME_LABEL, SERVICE).endMetadata()
+        .withAddressType("IPv4").addNewPort().withName("http").withPort(port).withProtocol("TCP")
+        .endPort().withEndpoints(endpoints);
+  }
+
+  /** An endpoint of pod {@code pod} at {@code address} with the given conditions. */
+  static Endpoint endpoint(String address, String pod, boolean ready, boolean serving,
+      boolean terminating) {
+    return new EndpointBuilder().withAddresses(address).withNewConditions().withReady(ready)
+        .withServing(serving).withTerminating(terminating).endConditions()
+        .withNodeName("node-" + pod).withZone("zone-a")
+        .withTargetRef(new ObjectReferenceBuilder().withKind("Pod").withName(pod)
+            .withNamespace(NAMESPACE).build())
+        .build();
+  }
+
+  /**
+   * A watch whose resourceVersion is too old, answered as an API server does: an {@code ERROR}
+   * event carrying a {@code 410 Gone} Status, then the stream ends.
+   */
+  private final class GoneWatch extends WebSocketListener {
+    @Override
+    public void onOpen(WebSocket webSocket, Response response) {
+      webSocket.send("{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+          + "\"status\":\"Failure\",\"reason\":\"Expired\",\"code\":410,"
+          + "\"message\":\"too old resource version\"}}");
+      goneWatchesServed.incrementAndGet();
+      webSocket.close(1000, "gone");
+    }
+  }
+
+  /**
+   * A watch's socket whose events wait while {@link #apply} is changing the store: the CRUD server
+   * sends them before it answers the change, and a test counts a source's answers after the
+   * change returns, so an event delivered earlier would be counted as old.
+   */
+  private final class HeldEvents implements WebSocket {
+    private final WebSocket socket;
+
+    HeldEvents(WebSocket socket) {
+      this.socket = socket;
+    }
+
+    @Override
+    public RecordedRequest request() {
+      return socket.request();
+    }
+
+    @Override
+    public boolean send(String text) {
+      synchronized (held) {
+        if (holding) {
+          held.add(() -> socket.send(text));
+          return true;
+        }
+      }
+      return socket.send(text);
+    }
+
+    @Override
+    public boolean send(byte[] bytes) {
+      synchronized (held) {
+        if (holding) {
+          held.add(() -> socket.send(bytes));
+          return true;
+        }
+      }
+      return socket.send(bytes);
+    }
+
+    @Override
+    public boolean close(int code, String reason) {
+      return socket.close(code, reason);
+    }
+  }
+
+  private void holdEvents() {
+    synchronized (held) {
+      holding = true;
+    }
+  }
+
+  private void releaseEvents() {
+    List<Runnable> sends;
+    synchronized (held) {
+      holding = false;
+      sends = new ArrayList<>(held);
+      held.clear();
+    }
+    sends.forEach(Runnable::run);
+  }
+
+  /** Counts open watches: the CRUD server registers a watcher when its WebSocket opens. */
+  private final class CountingWatch extends WebSocketListener {
+    private final WebSocketListener delegate;
+
+    CountingWatch(WebSocketListener delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void onBeforeAccept(WebSocket webSocket, Response response) {
+      delegate.onBeforeAccept(webSocket, response);
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket, Response response) {
+      delegate.onOpen(new HeldEvents(webSocket), response);
+      openWatches.incrementAndGet();
+    }
+
+    @Override
+    public void onMessage(WebSocket webSocket, String text) {
+      delegate.onMessage(webSocket, text);
+    }
+
+    @Override
+    public void onClosing(WebSocket webSocket, int code, String reason) {
+      delegate.onClosing(webSocket, code, reason);
+    }
+
+    @Override
+    public void onClosed(WebSocket webSocket, int code, String reason) {
+      ended();
+      delegate.onClosed(webSocket, code, reason);
+    }
+
+    @Override
+    public void onFailure(WebSocket webSocket, Throwable failure, Response response) {
+      ended();
+      delegate.onFailure(webSocket, failure, response);
+    }
+
+    private void ended() {
+      if (openWatches.decrementAndGet() <= 0) {
+        lastSourceRequest = ""; // the source's watch ended: nobody to wait for until it lists
+      }
+    }
+  }
+
+  static Endpoint ready(String address, String pod) {
+    return endpoint(address, pod, true, true, false);
+  }
+}
