@@ -62,9 +62,10 @@ import okhttp3.Response;
  * set, each attempt's connect and read timeouts are capped at an even share of the time left.
  *
  * <p>Host header: by default the server sees the endpoint's address as {@code Host}. With
- * {@link Builder#preserveHostHeader} it sees the logical host instead. Either way TLS (SNI and
- * certificate verification) runs against the endpoint's host, so an HTTPS endpoint's certificate
- * must cover the address it is reached by.
+ * {@link Builder#preserveHostHeader} it sees the logical host instead. TLS (SNI and certificate
+ * verification) runs against the endpoint's host, so an HTTPS endpoint's certificate must cover the
+ * address it is reached by — unless the client is set up with {@link EndpointTls}, which verifies
+ * the service's name instead.
  *
  * <p>Thread-safe and immutable once built; one instance can serve many clients.
  */
