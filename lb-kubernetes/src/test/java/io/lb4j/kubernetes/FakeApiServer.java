@@ -28,7 +28,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,7 +70,6 @@ final class FakeApiServer implements AutoCloseable {
         lastSourceRequest = path;
       }
       if (path.contains("watch=true") && goneWatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        goneWatches.incrementAndGet();
         return new MockResponse().withWebSocketUpgrade(new GoneWatch());
       }
       MockResponse response = crud.dispatch(request);
@@ -74,6 +77,12 @@ final class FakeApiServer implements AutoCloseable {
       return watch == null ? response : response.withWebSocketUpgrade(new CountingWatch(watch));
     }
   };
+  private static final ScheduledExecutorService RELEASE = Executors.newSingleThreadScheduledExecutor(
+      runnable -> {
+        Thread thread = new Thread(runnable, "fake-api-server-release");
+        thread.setDaemon(true);
+        return thread;
+      });
   private final AtomicInteger openWatches = new AtomicInteger();
   private final List<Runnable> held = new ArrayList<>();
   private boolean holding; // guarded by held
@@ -251,9 +260,9 @@ final class FakeApiServer implements AutoCloseable {
   }
 
   /**
-   * A watch's socket whose events wait while {@link #apply} is changing the store: the CRUD server
-   * sends them before it answers the change, and a test counts a source's answers after the
-   * change returns, so an event delivered earlier would be counted as old.
+   * A watch's socket whose events wait while {@link #apply} is changing the store, and a moment
+   * after: the CRUD server sends them before it answers the change, and a test counts a source's
+   * answers after the change returns, so an event delivered earlier would be counted as old.
    */
   private final class HeldEvents implements WebSocket {
     private final WebSocket socket;
@@ -301,7 +310,15 @@ final class FakeApiServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends the held events shortly after the change returned: a test counts its source's answers
+   * right after the change, and must read the count before the event arrives.
+   */
   private void releaseEvents() {
+    RELEASE.schedule(this::sendHeldEvents, 50, TimeUnit.MILLISECONDS);
+  }
+
+  private void sendHeldEvents() {
     List<Runnable> sends;
     synchronized (held) {
       holding = false;
@@ -343,13 +360,19 @@ final class FakeApiServer implements AutoCloseable {
     @Override
     public void onClosed(WebSocket webSocket, int code, String reason) {
       ended();
-      delegate.onClosed(webSocket, code, reason);
+      offEventLoop(() -> delegate.onClosed(webSocket, code, reason));
     }
 
     @Override
     public void onFailure(WebSocket webSocket, Throwable failure, Response response) {
       ended();
-      delegate.onFailure(webSocket, failure, response);
+      offEventLoop(() -> delegate.onFailure(webSocket, failure, response));
+    }
+
+    // The CRUD server's watch listener waits for its executor to terminate when a watch ends;
+    // on the server's only event loop that stalls every other request for seconds.
+    private void offEventLoop(Runnable cleanup) {
+      CompletableFuture.runAsync(cleanup);
     }
 
     private void ended() {
