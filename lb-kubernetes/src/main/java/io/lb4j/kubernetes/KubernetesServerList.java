@@ -79,7 +79,7 @@ public final class KubernetesServerList extends DiscoveryServerList {
   private static KubernetesClient newClient(Config config, DiscoveryOptions options) {
     Config base = config == null ? Config.autoConfigure(null) : config;
     Config withBackoff = new ConfigBuilder(base)
-        .withWatchReconnectInterval(Math.toIntExact(options.initialBackoff().toMillis()))
+        .withWatchReconnectInterval((int) Math.min(options.initialBackoff().toMillis(), Integer.MAX_VALUE))
         .build();
     return new KubernetesClientBuilder().withConfig(withBackoff).build();
   }

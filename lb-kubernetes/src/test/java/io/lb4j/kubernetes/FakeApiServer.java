@@ -21,39 +21,38 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import org.awaitility.core.ConditionTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * fabric8's Kubernetes API server implementation in CRUD mode (objects are stored, listed and
- * watched over real HTTP and WebSockets on loopback), plus what a test needs to make it fail: stop
- * and restart on the same port (every open watch drops), and answer the next watches with {@code
- * 410 Gone}. State survives restarts. Not a mock of lb4j's code: the source talks to it through
- * the real fabric8 client.
+ * watched over real HTTP and WebSockets on loopback), plus what a test needs to make it fail: go
+ * down (open watches cut, every request answered 503) and come back with the same objects, and
+ * answer the next watches with {@code 410 Gone}. Not a mock of lb4j's code: the source talks to it
+ * through the real fabric8 client.
  */
 final class FakeApiServer implements AutoCloseable {
   static final String NAMESPACE = "shop";
   static final String SERVICE = "orders";
 
-  // A fresh store per server run: watchers registered by a stopped server's WebSockets would
-  // otherwise stay in the store and block the next run's event loop. The slices are re-created.
-  private volatile KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
-  private final Map<String, EndpointSlice> slices = new ConcurrentHashMap<>();
+  // One store for every run of the server, so resource versions keep growing across restarts as
+  // a real API server's do (a watch resumed from an old version then stays valid).
+  private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
   private final AtomicInteger goneWatches = new AtomicInteger();
   private volatile boolean holdSource;
+  private volatile boolean down;
+  private final Set<WebSocket> openSockets = ConcurrentHashMap.newKeySet();
   private final AtomicInteger goneWatchesServed = new AtomicInteger();
   private volatile String lastSourceRequest = "";
   private final List<String> requests = new CopyOnWriteArrayList<>();
@@ -62,6 +61,10 @@ final class FakeApiServer implements AutoCloseable {
     public MockResponse dispatch(RecordedRequest request) {
       String path = request.getPath();
       requests.add(request.getMethod() + " " + path);
+      if (down) {
+        return new MockResponse().setResponseCode(503).setBody("{\"kind\":\"Status\","
+            + "\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":503}");
+      }
       if (path.contains("labelSelector=")) {
         if (holdSource) {
           return new MockResponse().setResponseCode(503).setBody("{\"kind\":\"Status\","
@@ -94,7 +97,10 @@ final class FakeApiServer implements AutoCloseable {
     server = newServer();
     server.start(0);
     port = server.getPort();
-    admin = new KubernetesClientBuilder().withConfig(config()).build();
+    // After a watch client disconnects, the CRUD server can stall requests for seconds while it
+    // cleans up (its watch listener waits for its executor): the test's own changes wait it out.
+    admin = new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(config()).withRequestTimeout(60_000).build()).build();
   }
 
   static FakeApiServer start() {
@@ -133,7 +139,6 @@ final class FakeApiServer implements AutoCloseable {
     } finally {
       releaseEvents();
     }
-    slices.put(slice.getMetadata().getName(), slice);
     holdSource = false;
   }
 
@@ -146,45 +151,35 @@ final class FakeApiServer implements AutoCloseable {
     } finally {
       releaseEvents();
     }
-    slices.remove(sliceName);
   }
 
   private void awaitWatchOfAListingSource() {
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
-        .until(() -> lastSourceRequest.isEmpty() || openWatches.get() > 0);
+    try {
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+          .until(() -> lastSourceRequest.isEmpty() || openWatches.get() > 0);
+    } catch (ConditionTimeoutException noWatch) {
+      // A source closed before its watch opened has no watch to wait for: change anyway.
+    }
   }
 
-  /** Stops the server: open watches drop, new connections are refused. */
+  /** Takes the API server down: open watches are cut, every request fails with 503. */
   void stop() {
-    shutdownQuietly();
-    openWatches.set(0);
+    down = true;
     lastSourceRequest = "";
+    for (WebSocket socket : openSockets) {
+      socket.close(1011, "API server going down");
+    }
   }
 
   /**
-   * Starts the server again on the same port, with the same objects; the source's lists and
-   * watches are refused (503) until the next {@link #apply}, so it cannot see a state the test
-   * is about to change.
+   * Brings the API server back with the same objects; the source's lists and watches are still
+   * refused (503) until the next {@link #apply}, so it cannot see a state the test is about to
+   * change.
    */
   void restart() {
     holdSource = true;
     lastSourceRequest = "";
-    // The stopped server releases its port asynchronously: start again until it accepts.
-    crud = new KubernetesCrudDispatcher();
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      shutdownQuietly();
-      server = newServer();
-      try {
-        server.start(port);
-      } catch (RuntimeException bindFailed) {
-        return false;
-      }
-      return accepts();
-    });
-    for (EndpointSlice slice : slices.values()) {
-      admin.resource(new EndpointSliceBuilder(slice).editMetadata().withResourceVersion(null)
-          .endMetadata().build()).inNamespace(NAMESPACE).create();
-    }
+    down = false;
   }
 
   private void shutdownQuietly() {
@@ -192,15 +187,6 @@ final class FakeApiServer implements AutoCloseable {
       server.shutdown();
     } catch (IllegalStateException alreadyStopped) {
       // shutting down a stopped server is what we want
-    }
-  }
-
-  private boolean accepts() {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("localhost", port), 1000);
-      return true;
-    } catch (IOException refused) {
-      return false;
     }
   }
 
@@ -344,6 +330,7 @@ final class FakeApiServer implements AutoCloseable {
     @Override
     public void onOpen(WebSocket webSocket, Response response) {
       delegate.onOpen(new HeldEvents(webSocket), response);
+      openSockets.add(webSocket);
       openWatches.incrementAndGet();
     }
 
@@ -359,12 +346,14 @@ final class FakeApiServer implements AutoCloseable {
 
     @Override
     public void onClosed(WebSocket webSocket, int code, String reason) {
+      openSockets.remove(webSocket);
       ended();
       offEventLoop(() -> delegate.onClosed(webSocket, code, reason));
     }
 
     @Override
     public void onFailure(WebSocket webSocket, Throwable failure, Response response) {
+      openSockets.remove(webSocket);
       ended();
       offEventLoop(() -> delegate.onFailure(webSocket, failure, response));
     }
