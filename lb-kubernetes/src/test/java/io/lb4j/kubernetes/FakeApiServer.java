@@ -168,6 +168,13 @@ final class FakeApiServer implements AutoCloseable {
     }
   }
 
+  /** Ends every open watch from the server's side, as an API server does at its watch timeout. */
+  void dropWatches() {
+    for (WebSocket socket : openSockets) {
+      socket.close(1000, "watch ended");
+    }
+  }
+
   /** Takes the API server down: open watches are cut, every request fails with 503. */
   void stop() {
     down = true;
@@ -204,6 +211,12 @@ final class FakeApiServer implements AutoCloseable {
   /** How many watches were answered with a 410 Gone event. */
   int goneWatchesServed() {
     return goneWatchesServed.get();
+  }
+
+  /** Whether {@code request} (as in {@link #requests()}) is a source's list, not a watch. */
+  static boolean isSourceList(String request) {
+    return request.startsWith("GET") && request.contains("labelSelector=")
+        && !request.contains("watch=true");
   }
 
   /** Every request received so far, as {@code "GET /apis/..."}. */
@@ -316,7 +329,7 @@ final class FakeApiServer implements AutoCloseable {
    * right after the change, and must read the count before the event arrives.
    */
   private void releaseEvents() {
-    RELEASE.schedule(this::sendHeldEvents, 50, TimeUnit.MILLISECONDS);
+    RELEASE.schedule(this::sendHeldEvents, 300, TimeUnit.MILLISECONDS);
   }
 
   private void sendHeldEvents() {
