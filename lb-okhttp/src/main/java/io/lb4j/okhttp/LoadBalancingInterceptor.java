@@ -86,9 +86,10 @@ import okhttp3.Response;
  * the caller's own {@code cancel()} counts as nothing.
  *
  * <p>Host header: by default the server sees the endpoint's address as {@code Host}. With
- * {@link Builder#preserveHostHeader} it sees the logical host instead. Either way TLS (SNI and
- * certificate verification) runs against the endpoint's host, so an HTTPS endpoint's certificate
- * must cover the address it is reached by.
+ * {@link Builder#preserveHostHeader} it sees the logical host instead. TLS (SNI and certificate
+ * verification) runs against the endpoint's host, so an HTTPS endpoint's certificate must cover the
+ * address it is reached by — unless the client is set up with {@link EndpointTls}, which verifies
+ * the service's name instead.
  *
  * <p>Observing: a {@link CallListener} ({@link Builder#callListener}) hears of every attempt, retry
  * decision and call (lb-micrometer's metrics are one). With the logger
