@@ -100,11 +100,12 @@ class ReadmeSnippetsRunTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (LoadBalancer orders = LoadBalancer.builder(MutableServerList.of(
         Endpoint.of("10.0.0.1", 8080), Endpoint.of("10.0.0.2", 8080))).name("orders").build()) {
-      LoadBalancingInterceptor interceptor = MetricsSetup.bind(orders, registry);
-      OkHttpClient client = LoadBalancedOkHttp.wrap(existingClient, interceptor);
-      try (Response response = client.newCall(
-          new Request.Builder().url("http://orders/v1/items").build()).execute()) {
-        assertEquals(200, response.code());
+      try (LoadBalancingInterceptor interceptor = MetricsSetup.bind(orders, registry)) {
+        OkHttpClient client = LoadBalancedOkHttp.wrap(existingClient, interceptor);
+        try (Response response = client.newCall(
+            new Request.Builder().url("http://orders/v1/items").build()).execute()) {
+          assertEquals(200, response.code());
+        }
       }
 
       assertEquals(2.0, registry.get("lb.members").tag("service", "orders").gauge().value());
