@@ -85,18 +85,30 @@ public final class Candidates {
         Objects.requireNonNull(random, "random"));
   }
 
+  /** The number of endpoints. */
   public int size() {
     return weights.length;
   }
 
+  /** Whether there is no endpoint. */
   public boolean isEmpty() {
     return weights.length == 0;
   }
 
+  /**
+   * The endpoint at {@code index}.
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+   */
   public Endpoint endpoint(int index) {
     return endpoints.get(index);
   }
 
+  /**
+   * The live load of the endpoint at {@code index}.
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+   */
   public EndpointStats stats(int index) {
     return stats[index];
   }
@@ -131,10 +143,12 @@ public final class Candidates {
     return -1;
   }
 
+  /** The time source the algorithm must read (the balancer's; never {@code System.nanoTime()} directly). */
   public Ticker ticker() {
     return ticker;
   }
 
+  /** The random source the algorithm must draw from (the balancer's, seedable in tests). */
   public RandomSource random() {
     return random;
   }

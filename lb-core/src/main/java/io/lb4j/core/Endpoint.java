@@ -33,6 +33,14 @@ public record Endpoint(
   /** Upper bound on {@link #weight()}, so that weight sums over large fleets fit in an int. */
   public static final int MAX_WEIGHT = 10_000;
 
+  /**
+   * Validates every component; {@link #of} and {@link #builder} are the usual ways in.
+   *
+   * @throws NullPointerException if {@code id}, {@code host}, {@code zone} or {@code metadata} is null
+   * @throws IllegalArgumentException if the host is blank or not a DNS name, IPv4 or IPv6 literal,
+   *     the port is outside [1, 65535], the id is blank or the weight outside [1, {@value #MAX_WEIGHT}];
+   *     the message names the value
+   */
   public Endpoint {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(id, "id");
@@ -106,6 +114,7 @@ public record Endpoint(
       return this;
     }
 
+    /** The endpoint's weight, in [1, {@value Endpoint#MAX_WEIGHT}] (checked by {@link #build()}); default 1. */
     public Builder weight(int weight) {
       this.weight = weight;
       return this;
@@ -117,11 +126,17 @@ public record Endpoint(
       return this;
     }
 
+    /** Adds one metadata entry (replacing an earlier value of {@code key}); neither may be null. */
     public Builder metadata(String key, String value) {
       metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
+    /**
+     * The endpoint; its id defaults to {@code host:port} ({@code [host]:port} for IPv6).
+     *
+     * @throws IllegalArgumentException as the record's constructor does
+     */
     public Endpoint build() {
       if (id != null) {
         return new Endpoint(id, host, port, weight, zone, metadata);

@@ -47,6 +47,12 @@ public record HealthEvent(Type type, Optional<Endpoint> endpoint, String detail,
     REPORTED_HEALTHY
   }
 
+  /**
+   * Checks the components.
+   *
+   * @throws NullPointerException if {@code type}, {@code endpoint} or {@code detail} is null
+   * @throws IllegalArgumentException if {@code sequence < 1}
+   */
   public HealthEvent {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(endpoint, "endpoint");

@@ -18,6 +18,7 @@ import java.util.Optional;
  */
 public record HealthSnapshot(boolean panic, List<EndpointHealth> endpoints) {
 
+  /** Copies {@code endpoints} into an unmodifiable list (no null element). */
   public HealthSnapshot {
     endpoints = List.copyOf(endpoints);
   }
@@ -51,6 +52,12 @@ public record HealthSnapshot(boolean panic, List<EndpointHealth> endpoints) {
       int ejectionMultiplier,
       int effectiveWeight) {
 
+    /**
+     * Copies the maps into unmodifiable ones.
+     *
+     * @throws NullPointerException if {@code endpoint}, {@code ejectedFor}, {@code verdicts} or
+     *     {@code marks} is null
+     */
     public EndpointHealth {
       Objects.requireNonNull(endpoint, "endpoint");
       Objects.requireNonNull(ejectedFor, "ejectedFor");

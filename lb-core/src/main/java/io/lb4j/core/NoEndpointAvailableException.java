@@ -19,6 +19,7 @@ public final class NoEndpointAvailableException extends RuntimeException {
     ALL_UNHEALTHY
   }
 
+  /** Why no endpoint was available. */
   private final Reason reason;
 
   /** @throws NullPointerException if {@code reason} or {@code message} is null */

@@ -27,6 +27,11 @@ public record PickExplanation(
     Optional<Endpoint> chosen,
     String rule) {
 
+  /**
+   * Copies {@code members} into an unmodifiable list.
+   *
+   * @throws NullPointerException if a component other than {@code panic} is null
+   */
   public PickExplanation {
     Objects.requireNonNull(balancer, "balancer");
     Objects.requireNonNull(algorithm, "algorithm");
@@ -59,6 +64,11 @@ public record PickExplanation(
       int inFlight,
       Duration latencyEstimate) {
 
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException if {@code endpoint}, {@code state} or {@code latencyEstimate} is null
+     */
     public Member {
       Objects.requireNonNull(endpoint, "endpoint");
       Objects.requireNonNull(state, "state");

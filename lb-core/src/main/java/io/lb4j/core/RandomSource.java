@@ -31,6 +31,7 @@ public interface RandomSource {
 
   /** The default source. */
   enum ThreadLocalRandomSource implements RandomSource {
+    /** The one instance. */
     INSTANCE;
 
     @Override

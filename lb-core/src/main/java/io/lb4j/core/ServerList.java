@@ -56,6 +56,11 @@ public interface ServerList {
   /** Receives server-list snapshots. */
   @FunctionalInterface
   interface Listener {
+    /**
+     * Called with each new membership, on the thread that applied the change; keep it short.
+     *
+     * @param endpoints the complete new membership
+     */
     void onChange(List<Endpoint> endpoints);
 
     /**

@@ -142,6 +142,7 @@ public final class OkHttpHealthCheck implements HealthCheck {
       return this;
     }
 
+    /** The check, configured as set here; the builder may be reused. */
     public OkHttpHealthCheck build() {
       return new OkHttpHealthCheck(this);
     }

@@ -11,7 +11,7 @@ import java.util.concurrent.ExecutionException;
  * A discovery source that asks its registry again and again: it calls {@link #query()} at once on
  * start, then {@link RegistryAnswer#refreshAfter()} after each successful answer (a DNS TTL, a
  * Consul blocking query's rate limit), or after an exponentially growing, jittered backoff after
- * each failure ({@link DiscoveryOptions#backoff}). One query is in flight at a time.
+ * each failure ({@link DiscoveryOptions.Builder#backoff}). One query is in flight at a time.
  *
  * <p>{@link #query()} must not block: it starts the request and returns a stage that the registry
  * client completes (dnsjava's and OkHttp's asynchronous calls do). The answer is handled on the
