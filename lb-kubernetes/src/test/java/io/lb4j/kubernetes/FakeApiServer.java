@@ -84,15 +84,9 @@ final class FakeApiServer implements AutoCloseable {
       return watch == null ? response : response.withWebSocketUpgrade(new CountingWatch(watch));
     }
   };
-  /**
-   * A 503 that closes its connection. Seen with a keep-alive 503: once a watch had been refused,
-   * every later watch was answered 400 by fabric8's mock server (its WebSocket upgrade fails after
-   * the request has been read, fabric8io/kubernetes-client#7983), and the client retried that watch
-   * from the same version forever without listing again (the flaky down/back test). A connection
-   * that is closed after the 503 is not reused, and the next watch is upgraded.
-   */
+  /** {@code 503 Service Unavailable} with a Status body, as an API server answers. */
   private static MockResponse unavailable() {
-    return new MockResponse().setResponseCode(503).setHeader("Connection", "close")
+    return new MockResponse().setResponseCode(503)
         .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
             + "\"code\":503}");
   }
