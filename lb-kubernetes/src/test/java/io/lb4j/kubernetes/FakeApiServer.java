@@ -62,13 +62,11 @@ final class FakeApiServer implements AutoCloseable {
       String path = request.getPath();
       requests.add(request.getMethod() + " " + path);
       if (down) {
-        return new MockResponse().setResponseCode(503).setBody("{\"kind\":\"Status\","
-            + "\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":503}");
+        return unavailable();
       }
       if (path.contains("labelSelector=")) {
         if (holdSource) {
-          return new MockResponse().setResponseCode(503).setBody("{\"kind\":\"Status\","
-              + "\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":503}");
+          return unavailable();
         }
         lastSourceRequest = path;
       }
@@ -86,6 +84,13 @@ final class FakeApiServer implements AutoCloseable {
       return watch == null ? response : response.withWebSocketUpgrade(new CountingWatch(watch));
     }
   };
+  /** {@code 503 Service Unavailable} with a Status body, as an API server answers. */
+  private static MockResponse unavailable() {
+    return new MockResponse().setResponseCode(503)
+        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+            + "\"code\":503}");
+  }
+
   private static final ScheduledExecutorService RELEASE = Executors.newSingleThreadScheduledExecutor(
       runnable -> {
         Thread thread = new Thread(runnable, "fake-api-server-release");
@@ -94,7 +99,7 @@ final class FakeApiServer implements AutoCloseable {
       });
   private final AtomicInteger openWatches = new AtomicInteger();
   private final List<Runnable> held = new ArrayList<>();
-  private boolean holding; // guarded by held
+  private int holds; // changes whose events are still held; guarded by held
   private final int port;
   private final KubernetesClient admin;
   private KubernetesMockServer server;
@@ -293,7 +298,7 @@ final class FakeApiServer implements AutoCloseable {
     @Override
     public boolean send(String text) {
       synchronized (held) {
-        if (holding) {
+        if (holds > 0) {
           held.add(() -> socket.send(text));
           return true;
         }
@@ -304,7 +309,7 @@ final class FakeApiServer implements AutoCloseable {
     @Override
     public boolean send(byte[] bytes) {
       synchronized (held) {
-        if (holding) {
+        if (holds > 0) {
           held.add(() -> socket.send(bytes));
           return true;
         }
@@ -320,13 +325,15 @@ final class FakeApiServer implements AutoCloseable {
 
   private void holdEvents() {
     synchronized (held) {
-      holding = true;
+      holds++;
     }
   }
 
   /**
    * Sends the held events shortly after the change returned: a test counts its source's answers
-   * right after the change, and must read the count before the event arrives.
+   * right after the change, and must read the count before the event arrives. Events are held
+   * until the last change's release: the release of an earlier change (a test often makes two
+   * within 300 ms) must not send a later change's events before that change's call returns.
    */
   private void releaseEvents() {
     RELEASE.schedule(this::sendHeldEvents, 300, TimeUnit.MILLISECONDS);
@@ -335,7 +342,9 @@ final class FakeApiServer implements AutoCloseable {
   private void sendHeldEvents() {
     List<Runnable> sends;
     synchronized (held) {
-      holding = false;
+      if (--holds > 0) {
+        return;
+      }
       sends = new ArrayList<>(held);
       held.clear();
     }
