@@ -20,10 +20,11 @@ public final class DiscoveryStatus {
   private final int skippedEntries;
   private final int endpoints;
   private final long answers;
+  private final long failures;
 
   private DiscoveryStatus(String source, boolean ready, Instant lastSuccess, Instant lastFailure,
       int consecutiveFailures, Throwable lastError, int skippedEntries, int endpoints,
-      long answers) {
+      long answers, long failures) {
     this.source = source;
     this.ready = ready;
     this.lastSuccess = lastSuccess;
@@ -33,22 +34,23 @@ public final class DiscoveryStatus {
     this.skippedEntries = skippedEntries;
     this.endpoints = endpoints;
     this.answers = answers;
+    this.failures = failures;
   }
 
   /** The status of a source that has not queried yet. */
   static DiscoveryStatus initial(String source) {
     return new DiscoveryStatus(Objects.requireNonNull(source, "source"), false, null, null, 0, null,
-        0, 0, 0);
+        0, 0, 0, 0);
   }
 
   DiscoveryStatus succeeded(Instant at, int skipped, int endpointCount) {
     return new DiscoveryStatus(source, true, at, lastFailure, 0, lastError, skipped, endpointCount,
-        answers + 1);
+        answers + 1, failures);
   }
 
   DiscoveryStatus failed(Instant at, Throwable error) {
     return new DiscoveryStatus(source, ready, lastSuccess, at, consecutiveFailures + 1, error,
-        skippedEntries, endpoints, answers);
+        skippedEntries, endpoints, answers, failures + 1);
   }
 
   /** The source's name, as in its log messages (e.g. {@code "dns SRV _http._tcp.orders"}). */
@@ -94,6 +96,11 @@ public final class DiscoveryStatus {
   /** Successful answers received since the source started, including empty ones it kept out. */
   public long answers() {
     return answers;
+  }
+
+  /** Failed queries since the source started, in all: for metrics (a monotonic count). */
+  public long failures() {
+    return failures;
   }
 
   @Override
