@@ -66,6 +66,51 @@ class HealthTrackerProbeTest {
     }
   }
 
+  /**
+   * The tests above lift the ejection cap to probe a lone member; here the tracker keeps every
+   * default (50% cap, panic threshold, slow start) except the probe interval: over three real
+   * ports, one closed port is taken out, a second closed port is held in by the cap (overridden,
+   * still eligible), and reopening the first brings it back.
+   */
+  @Test
+  void withDefaultsProbesTakeOutOneOfThreeAndTheCapHoldsTheSecondIn() throws IOException {
+    ServerSocket a = listen(0);
+    ServerSocket b = listen(0);
+    ServerSocket c = listen(0);
+    Endpoint ea = Endpoint.of("127.0.0.1", a.getLocalPort());
+    Endpoint eb = Endpoint.of("127.0.0.1", b.getLocalPort());
+    Endpoint ec = Endpoint.of("127.0.0.1", c.getLocalPort());
+    try (HealthTracker tracker = HealthTracker.builder().healthCheck(HealthCheck.tcpConnect())
+        .healthCheckInterval(Duration.ofMillis(50)).healthCheckTimeout(Duration.ofMillis(40))
+        .build()) {
+      tracker.updateMembership(List.of(ea, eb, ec));
+      int port = a.getLocalPort();
+      a.close();
+      await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10))
+          .until(() -> !tracker.isAvailable(ea));
+      b.close();
+      await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10))
+          .until(() -> entry(tracker, eb).probeDown());
+      assertThat(entry(tracker, eb).overridden()).as("held in by the 50% cap").isTrue();
+      assertThat(tracker.isAvailable(eb)).isTrue();
+      assertThat(tracker.eligible(List.of(ea, eb, ec))).containsExactly(eb, ec);
+
+      try (ServerSocket reopened = listen(port)) {
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10))
+            .until(() -> tracker.isAvailable(ea));
+      }
+    } finally {
+      a.close();
+      b.close();
+      c.close();
+    }
+  }
+
+  private static HealthSnapshot.EndpointHealth entry(HealthTracker tracker, Endpoint endpoint) {
+    return tracker.snapshot().endpoints().stream().filter(e -> e.endpoint().equals(endpoint))
+        .findFirst().orElseThrow();
+  }
+
   @Test
   void takesExactlyTheUnhealthyThresholdOfFailuresToGoDownAndTheHealthyOneToComeBack() {
     List<Boolean> script = new CopyOnWriteArrayList<>(List.of(false, false, false, true, true));

@@ -38,6 +38,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;
+import org.awaitility.Awaitility;
 
 /**
  * A rolling update of a Kubernetes Service under traffic. fabric8's Kubernetes API server runs here
@@ -198,18 +199,8 @@ public final class KubernetesRolloutExample {
   }
 
   private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + STEP_DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("not within " + STEP_DEADLINE + ": " + what);
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted waiting for " + what, e);
-      }
-    }
+    Awaitility.await(what).atMost(STEP_DEADLINE).pollInterval(Duration.ofMillis(5))
+        .until(condition::getAsBoolean);
   }
 
   private static void print(PrintStream out, String phase, Map<String, Integer> served) {
