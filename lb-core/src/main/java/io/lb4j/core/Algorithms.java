@@ -1,14 +1,14 @@
 package io.lb4j.core;
 
 import io.lb4j.core.internal.Arguments;
-import io.lb4j.core.internal.LeastConnectionsSelector;
-import io.lb4j.core.internal.LeastResponseTimeSelector;
-import io.lb4j.core.internal.PowerOfTwoChoicesSelector;
-import io.lb4j.core.internal.RandomSelector;
-import io.lb4j.core.internal.ResponseTimeWeightedSelector;
-import io.lb4j.core.internal.RoundRobinSelector;
-import io.lb4j.core.internal.SmoothWeightedRoundRobinSelector;
-import io.lb4j.core.internal.WeightedRandomSelector;
+import io.lb4j.core.internal.select.LeastConnectionsSelector;
+import io.lb4j.core.internal.select.LeastResponseTimeSelector;
+import io.lb4j.core.internal.select.PowerOfTwoChoicesSelector;
+import io.lb4j.core.internal.select.RandomSelector;
+import io.lb4j.core.internal.select.ResponseTimeWeightedSelector;
+import io.lb4j.core.internal.select.RoundRobinSelector;
+import io.lb4j.core.internal.select.SmoothWeightedRoundRobinSelector;
+import io.lb4j.core.internal.select.WeightedRandomSelector;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
@@ -127,7 +127,7 @@ public final class Algorithms {
    * {@link PickContext#hashKey(String)}; without one, a random pick.
    */
   public static Algorithm hashModulo() {
-    return named("hash-modulo", false, io.lb4j.core.internal.HashModuloSelector::new);
+    return named("hash-modulo", false, io.lb4j.core.internal.hash.HashModuloSelector::new);
   }
 
   /**
@@ -136,7 +136,7 @@ public final class Algorithms {
    * {@link #ringHash(int)}.
    */
   public static Algorithm ringHash() {
-    return ringHash(io.lb4j.core.internal.RingHashSelector.DEFAULT_VNODES_PER_WEIGHT);
+    return ringHash(io.lb4j.core.internal.hash.RingHashSelector.DEFAULT_VNODES_PER_WEIGHT);
   }
 
   /**
@@ -149,9 +149,9 @@ public final class Algorithms {
    * @throws IllegalArgumentException if {@code vnodesPerWeight} is not in [1, 2^20]
    */
   public static Algorithm ringHash(int vnodesPerWeight) {
-    io.lb4j.core.internal.RingHashSelector.checkVnodesPerWeight(vnodesPerWeight);
+    io.lb4j.core.internal.hash.RingHashSelector.checkVnodesPerWeight(vnodesPerWeight);
     return named("ring-hash", false,
-        candidates -> new io.lb4j.core.internal.RingHashSelector(candidates, vnodesPerWeight));
+        candidates -> new io.lb4j.core.internal.hash.RingHashSelector(candidates, vnodesPerWeight));
   }
 
   /**
@@ -160,7 +160,7 @@ public final class Algorithms {
    * {@link #maglev(int)}.
    */
   public static Algorithm maglev() {
-    return maglev(io.lb4j.core.internal.MaglevSelector.DEFAULT_TABLE_SIZE);
+    return maglev(io.lb4j.core.internal.hash.MaglevSelector.DEFAULT_TABLE_SIZE);
   }
 
   /**
@@ -171,9 +171,9 @@ public final class Algorithms {
    * @throws IllegalArgumentException if {@code tableSize} is not a prime in [7, 2^26]
    */
   public static Algorithm maglev(int tableSize) {
-    io.lb4j.core.internal.MaglevSelector.checkTableSize(tableSize);
+    io.lb4j.core.internal.hash.MaglevSelector.checkTableSize(tableSize);
     return named("maglev", false,
-        candidates -> new io.lb4j.core.internal.MaglevSelector(candidates, tableSize));
+        candidates -> new io.lb4j.core.internal.hash.MaglevSelector(candidates, tableSize));
   }
 
   /**
@@ -181,7 +181,7 @@ public final class Algorithms {
    * average in-flight load. See {@link #boundedLoadHash(double)}.
    */
   public static Algorithm boundedLoadHash() {
-    return boundedLoadHash(io.lb4j.core.internal.BoundedLoadHashSelector.DEFAULT_BALANCE_FACTOR);
+    return boundedLoadHash(io.lb4j.core.internal.hash.BoundedLoadHashSelector.DEFAULT_BALANCE_FACTOR);
   }
 
   /**
@@ -193,9 +193,9 @@ public final class Algorithms {
    * @throws IllegalArgumentException if {@code balanceFactor} is not a finite number > 1
    */
   public static Algorithm boundedLoadHash(double balanceFactor) {
-    io.lb4j.core.internal.BoundedLoadHashSelector.checkBalanceFactor(balanceFactor);
+    io.lb4j.core.internal.hash.BoundedLoadHashSelector.checkBalanceFactor(balanceFactor);
     return named("bounded-load-hash", false,
-        candidates -> new io.lb4j.core.internal.BoundedLoadHashSelector(candidates, balanceFactor));
+        candidates -> new io.lb4j.core.internal.hash.BoundedLoadHashSelector(candidates, balanceFactor));
   }
 
   /**
@@ -203,7 +203,7 @@ public final class Algorithms {
    * disruption with no knob; pick O(n).
    */
   public static Algorithm rendezvous() {
-    return named("rendezvous", false, io.lb4j.core.internal.RendezvousSelector::new);
+    return named("rendezvous", false, io.lb4j.core.internal.hash.RendezvousSelector::new);
   }
 
   /**
@@ -211,8 +211,8 @@ public final class Algorithms {
    * their last pick. See {@link #sticky(Algorithm, long, java.time.Duration)}.
    */
   public static Algorithm sticky(Algorithm delegate) {
-    return sticky(delegate, io.lb4j.core.internal.StickySessionAlgorithm.DEFAULT_MAXIMUM_SIZE,
-        io.lb4j.core.internal.StickySessionAlgorithm.DEFAULT_EXPIRE_AFTER_ACCESS);
+    return sticky(delegate, io.lb4j.core.internal.select.StickySessionAlgorithm.DEFAULT_MAXIMUM_SIZE,
+        io.lb4j.core.internal.select.StickySessionAlgorithm.DEFAULT_EXPIRE_AFTER_ACCESS);
   }
 
   /**
@@ -231,7 +231,7 @@ public final class Algorithms {
    */
   public static Algorithm sticky(
       Algorithm delegate, long maximumSize, java.time.Duration expireAfterAccess) {
-    return new io.lb4j.core.internal.StickySessionAlgorithm(delegate, maximumSize, expireAfterAccess);
+    return new io.lb4j.core.internal.select.StickySessionAlgorithm(delegate, maximumSize, expireAfterAccess);
   }
 
   static Algorithm named(

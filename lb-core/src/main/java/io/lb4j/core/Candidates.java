@@ -1,9 +1,9 @@
 package io.lb4j.core;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.lb4j.core.internal.membership.EndpointLists;
 import java.util.List;
 import java.util.Objects;
-import io.lb4j.core.internal.EndpointLists;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 

@@ -2,7 +2,7 @@ package io.lb4j.core;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.internal.Arguments;
-import io.lb4j.core.internal.InFlightObserver;
+import io.lb4j.core.internal.select.InFlightObserver;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;

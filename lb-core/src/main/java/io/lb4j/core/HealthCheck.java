@@ -1,6 +1,6 @@
 package io.lb4j.core;
 
-import io.lb4j.core.internal.TcpConnectHealthCheck;
+import io.lb4j.core.internal.health.TcpConnectHealthCheck;
 import java.util.concurrent.CompletionStage;
 
 /**

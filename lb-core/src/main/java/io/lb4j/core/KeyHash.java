@@ -1,6 +1,6 @@
 package io.lb4j.core;
 
-import io.lb4j.core.internal.Xxh64;
+import io.lb4j.core.internal.hash.Xxh64;
 import java.util.Objects;
 
 /**

@@ -1,7 +1,7 @@
 package io.lb4j.core;
 
-import io.lb4j.core.internal.EndpointLists;
-import io.lb4j.core.internal.Listeners;
+import io.lb4j.core.internal.concurrent.Listeners;
+import io.lb4j.core.internal.membership.EndpointLists;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

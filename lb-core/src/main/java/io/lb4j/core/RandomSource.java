@@ -1,6 +1,6 @@
 package io.lb4j.core;
 
-import io.lb4j.core.internal.SeededRandomSource;
+import io.lb4j.core.internal.select.SeededRandomSource;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**

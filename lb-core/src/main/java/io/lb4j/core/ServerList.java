@@ -1,7 +1,7 @@
 package io.lb4j.core;
 
-import io.lb4j.core.internal.EndpointLists;
-import io.lb4j.core.internal.StaticServerList;
+import io.lb4j.core.internal.membership.EndpointLists;
+import io.lb4j.core.internal.membership.StaticServerList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

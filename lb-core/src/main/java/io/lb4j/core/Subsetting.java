@@ -2,7 +2,7 @@ package io.lb4j.core;
 
 import io.lb4j.core.ServerList.Subscription;
 import io.lb4j.core.internal.Arguments;
-import io.lb4j.core.internal.DeterministicAperture;
+import io.lb4j.core.internal.membership.DeterministicAperture;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.lb4j.core.internal.Xxh64;
+import io.lb4j.core.internal.hash.Xxh64;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

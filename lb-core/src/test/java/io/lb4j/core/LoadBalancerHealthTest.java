@@ -11,7 +11,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.lb4j.core.NoEndpointAvailableException.Reason;
-import io.lb4j.core.internal.SharedScheduler;
+import io.lb4j.core.internal.concurrent.SharedScheduler;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.lb4j.zookeeper;
 import io.lb4j.core.discovery.DiscoveryOptions;
 import io.lb4j.core.discovery.DiscoveryServerList;
 import io.lb4j.core.discovery.RegistryAnswer;
-import io.lb4j.core.internal.RetryBackoff;
+import io.lb4j.core.internal.concurrent.RetryBackoff;
 import io.lb4j.zookeeper.internal.ServiceInstanceJson;
 import io.lb4j.zookeeper.internal.ServiceNodeReader;
 import io.lb4j.zookeeper.internal.ZooKeeperPaths;

@@ -2,7 +2,7 @@ package io.lb4j.core.discovery;
 
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.internal.Arguments;
-import io.lb4j.core.internal.DiscoveryExecutor;
+import io.lb4j.core.internal.concurrent.DiscoveryExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;

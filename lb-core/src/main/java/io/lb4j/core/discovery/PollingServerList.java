@@ -1,6 +1,6 @@
 package io.lb4j.core.discovery;
 
-import io.lb4j.core.internal.RetryBackoff;
+import io.lb4j.core.internal.concurrent.RetryBackoff;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
