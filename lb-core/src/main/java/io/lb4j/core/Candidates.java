@@ -1,6 +1,5 @@
 package io.lb4j.core;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.internal.membership.EndpointLists;
 import java.util.List;
 import java.util.Objects;
@@ -50,7 +49,7 @@ public final class Candidates {
    * @throws IllegalArgumentException if two endpoints share an id
    */
   public static Candidates of(List<Endpoint> endpoints) {
-    return of(endpoints, e -> EndpointStats.create(), Endpoint::weight, Ticker.systemTicker(),
+    return of(endpoints, e -> EndpointStats.create(), Endpoint::weight, Ticker.system(),
         RandomSource.threadLocal());
   }
 

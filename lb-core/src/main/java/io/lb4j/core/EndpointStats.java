@@ -1,6 +1,5 @@
 package io.lb4j.core;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.internal.Arguments;
 import io.lb4j.core.internal.select.InFlightObserver;
 import java.lang.invoke.MethodHandles;
@@ -69,7 +68,7 @@ public final class EndpointStats {
 
   /** Stats with the system ticker and {@link #DEFAULT_DECAY}. */
   public static EndpointStats create() {
-    return new EndpointStats(Ticker.systemTicker(), DEFAULT_DECAY);
+    return new EndpointStats(Ticker.system(), DEFAULT_DECAY);
   }
 
   /**

@@ -4,7 +4,6 @@ import static io.lb4j.core.internal.Arguments.atLeast;
 import static io.lb4j.core.internal.Arguments.percent;
 import static io.lb4j.core.internal.Arguments.positive;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.ServerList.Subscription;
 import io.lb4j.core.internal.concurrent.FallbackScheduler;
 import io.lb4j.core.internal.concurrent.PeriodicTask;
@@ -376,7 +375,7 @@ public final class HealthTracker implements AutoCloseable {
    * to differ.
    */
   public static final class Builder {
-    private Ticker ticker = Ticker.systemTicker();
+    private Ticker ticker = Ticker.system();
     private RandomSource random = RandomSource.threadLocal();
     private ScheduledExecutorService scheduler;
     private Duration refreshInterval = Duration.ofSeconds(1);

@@ -1,6 +1,5 @@
 package io.lb4j.core;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.NoEndpointAvailableException.Reason;
 import io.lb4j.core.ServerList.Subscription;
 import io.lb4j.core.internal.Arguments;
@@ -453,7 +452,7 @@ public final class LoadBalancer implements AutoCloseable {
     private String localZone = "";
     private int localZoneMinHealthyPercent = 70;
     private int localZoneMinHealthy = 1;
-    private Ticker ticker = Ticker.systemTicker();
+    private Ticker ticker = Ticker.system();
     private RandomSource random = RandomSource.threadLocal();
     private Duration latencyDecay = EndpointStats.DEFAULT_DECAY;
     private Subsetting subsetting;

@@ -1,6 +1,5 @@
 package io.lb4j.core;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**

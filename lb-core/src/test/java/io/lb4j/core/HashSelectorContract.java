@@ -3,7 +3,6 @@ package io.lb4j.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.internal.hash.Xxh64;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -93,7 +92,7 @@ public abstract class HashSelectorContract extends SelectorContract {
   public void withoutAKeyPicksAreWeightedRandom() {
     List<Endpoint> endpoints = fleet(List.of(1, 3), 5);
     Selector selector = algorithm().newSelector(Candidates.of(endpoints, e -> EndpointStats.create(),
-        Endpoint::weight, Ticker.systemTicker(), RandomSource.seeded(11)));
+        Endpoint::weight, Ticker.system(), RandomSource.seeded(11)));
     int heavy = 0;
     for (int i = 0; i < 40_000; i++) {
       if (selector.select(PickContext.create()).equals(endpoints.get(1))) {

@@ -5,7 +5,6 @@ import static io.lb4j.core.HealthFixtures.fail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,7 +7,6 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,7 +51,7 @@ public abstract class SelectorContract {
 
   protected Candidates candidates(List<Endpoint> endpoints, long seed) {
     return Candidates.of(endpoints, e -> EndpointStats.create(), Endpoint::weight,
-        Ticker.systemTicker(), RandomSource.seeded(seed));
+        Ticker.system(), RandomSource.seeded(seed));
   }
 
   /** How often each candidate index was picked in {@code picks} picks with an empty context. */

@@ -7,7 +7,7 @@ import io.lb4j.core.EndpointStats;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.Selector;
-import com.github.benmanes.caffeine.cache.Ticker;
+import io.lb4j.core.Ticker;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -172,7 +172,7 @@ public final class SubsettingLab {
     List<Endpoint> ordered = new ArrayList<>(subset);
     ordered.sort((a, b) -> a.id().compareTo(b.id()));
     Selector selector = Algorithms.roundRobin().newSelector(Candidates.of(ordered,
-        e -> EndpointStats.create(), Endpoint::weight, Ticker.systemTicker(), RandomSource.seeded(client)));
+        e -> EndpointStats.create(), Endpoint::weight, Ticker.system(), RandomSource.seeded(client)));
     PickContext context = PickContext.create();
     for (int r = 0; r < requests; r++) {
       served.merge(selector.select(context), 1L, Long::sum);

@@ -1,6 +1,6 @@
 package io.lb4j.examples;
 
-import com.github.benmanes.caffeine.cache.Ticker;
+import io.lb4j.core.Ticker;
 
 /**
  * Simulated time for the algorithm lab: a {@link Ticker} that only moves when the simulation moves

@@ -1,6 +1,6 @@
 package io.lb4j.micrometer;
 
-import com.github.benmanes.caffeine.cache.Ticker;
+import io.lb4j.core.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 

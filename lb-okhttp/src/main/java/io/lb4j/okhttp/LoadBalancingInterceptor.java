@@ -1,11 +1,11 @@
 package io.lb4j.okhttp;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.NoEndpointAvailableException;
+import io.lb4j.core.Ticker;
 import io.lb4j.okhttp.CallListener.Outcome;
 import io.lb4j.okhttp.internal.CallRouter;
 import io.lb4j.okhttp.internal.EndpointBreakers;
@@ -233,7 +233,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
     private int minRetriesPerSecond = 10;
     private CircuitBreakerConfig breakerConfig = defaultBreakerConfig();
     private boolean preserveHost;
-    private Ticker ticker = Ticker.systemTicker();
+    private Ticker ticker = Ticker.system();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Clock clock = Clock.systemUTC();
     private CallListener listener = CallListener.NONE;

@@ -1,12 +1,12 @@
 package io.lb4j.okhttp.internal;
 
-import com.github.benmanes.caffeine.cache.Ticker;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.HealthTracker;
 import io.lb4j.core.LoadBalancer;
+import io.lb4j.core.Ticker;
 import io.lb4j.okhttp.LoadBalancingInterceptor;
 import java.util.HashSet;
 import java.util.List;

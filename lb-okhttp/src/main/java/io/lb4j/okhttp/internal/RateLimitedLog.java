@@ -1,6 +1,6 @@
 package io.lb4j.okhttp.internal;
 
-import com.github.benmanes.caffeine.cache.Ticker;
+import io.lb4j.core.Ticker;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**

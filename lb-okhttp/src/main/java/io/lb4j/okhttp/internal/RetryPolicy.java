@@ -1,7 +1,7 @@
 package io.lb4j.okhttp.internal;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.resilience4j.core.IntervalFunction;
+import io.lb4j.core.Ticker;
 import io.lb4j.okhttp.Idempotent;
 import java.time.Clock;
 import java.util.Set;

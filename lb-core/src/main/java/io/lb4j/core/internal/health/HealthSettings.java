@@ -1,6 +1,6 @@
 package io.lb4j.core.internal.health;
 
-import com.github.benmanes.caffeine.cache.Ticker;
+import io.lb4j.core.Ticker;
 
 /**
  * The validated configuration of a health tracker, as {@link io.lb4j.core.HealthTracker.Builder}

@@ -2,11 +2,11 @@ package io.lb4j.core.internal.select;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.Algorithm;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.Selector;
+import io.lb4j.core.Ticker;
 import io.lb4j.core.internal.Arguments;
 import io.lb4j.core.internal.explain.Explainable;
 import java.time.Duration;
@@ -54,7 +54,7 @@ public final class StickySessionAlgorithm implements Algorithm {
   private final long maximumSize;
   private final Duration expireAfterAccess;
   private final Cache<String, String> pins;
-  private volatile Ticker ticker = Ticker.systemTicker();
+  private volatile Ticker ticker = Ticker.system();
 
   /**
    * @throws IllegalArgumentException if {@code maximumSize} or {@code expireAfterAccess} is not

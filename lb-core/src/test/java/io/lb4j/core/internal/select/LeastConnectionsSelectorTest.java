@@ -6,7 +6,6 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.Algorithm;
 import io.lb4j.core.Algorithms;
 import io.lb4j.core.Candidates;
@@ -16,6 +15,7 @@ import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.Selector;
 import io.lb4j.core.SelectorContract;
+import io.lb4j.core.Ticker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -213,7 +213,7 @@ class LeastConnectionsSelectorTest extends SelectorContract {
     EndpointStats shared = EndpointStats.create();
     EndpointStats own = EndpointStats.create();
     Candidates candidates = Candidates.of(endpoints, e -> e == endpoints.get(2) ? own : shared,
-        Endpoint::weight, Ticker.systemTicker(), RandomSource.seeded(1));
+        Endpoint::weight, Ticker.system(), RandomSource.seeded(1));
     Selector selector = algorithm().newSelector(candidates);
     shared.start();
     for (int call = 0; call < 20; call++) {

@@ -3,7 +3,6 @@ package io.lb4j.core.internal.select;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.lb4j.core.Algorithm;
 import io.lb4j.core.Algorithms;
 import io.lb4j.core.Candidates;
@@ -16,6 +15,7 @@ import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.Selector;
 import io.lb4j.core.SelectorContract;
+import io.lb4j.core.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
