@@ -2,9 +2,9 @@ package io.lb4j.benchmarks;
 
 import io.lb4j.core.Algorithms;
 import io.lb4j.core.Candidates;
-import io.lb4j.core.EndpointStats;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.Selector;
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.Threads;
@@ -45,7 +45,7 @@ public class LeastConnectionsBenchmark extends FleetBenchmark {
   @Threads(1)
   public int pickStartEnd(CallerState caller) {
     int index = selector.selectIndex(caller.context);
-    EndpointStats stats = selector.candidates().stats(index);
+    LiveEndpointStats stats = LiveEndpointStats.of(selector.candidates().stats(index));
     stats.start();
     stats.abandon();
     return index;

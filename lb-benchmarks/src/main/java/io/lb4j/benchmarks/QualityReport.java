@@ -6,6 +6,7 @@ import io.lb4j.core.Candidates;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.Selector;
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -97,7 +98,7 @@ public final class QualityReport {
     for (int k = 0; k < keys; k++) {
       BenchKeys.apply(context, use, "key-" + k);
       int index = selector.selectIndex(context);
-      candidates.stats(index).start();
+      LiveEndpointStats.of(candidates.stats(index)).start();
       placed[k] = toFleet[index];
     }
     return placed;

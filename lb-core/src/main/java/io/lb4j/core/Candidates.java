@@ -1,6 +1,7 @@
 package io.lb4j.core;
 
 import io.lb4j.core.internal.membership.EndpointLists;
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -18,7 +19,7 @@ import java.util.function.ToIntFunction;
  */
 public final class Candidates {
   private final List<Endpoint> endpoints;
-  private final EndpointStats[] stats;
+  private final LiveEndpointStats[] stats;
   private final int[] weights;
   private final long totalWeight;
   private final boolean uniformWeights;
@@ -26,7 +27,7 @@ public final class Candidates {
   private final RandomSource random;
 
   private Candidates(
-      List<Endpoint> endpoints, EndpointStats[] stats, int[] weights, Ticker ticker, RandomSource random) {
+      List<Endpoint> endpoints, LiveEndpointStats[] stats, int[] weights, Ticker ticker, RandomSource random) {
     this.endpoints = endpoints;
     this.stats = stats;
     this.weights = weights;
@@ -49,27 +50,43 @@ public final class Candidates {
    * @throws IllegalArgumentException if two endpoints share an id
    */
   public static Candidates of(List<Endpoint> endpoints) {
-    return of(endpoints, e -> EndpointStats.create(), Endpoint::weight, Ticker.system(),
-        RandomSource.threadLocal());
+    return of(endpoints, Endpoint::weight, Ticker.system(), RandomSource.threadLocal());
   }
 
   /**
-   * Candidates with stats and effective weights supplied per endpoint.
+   * Candidates with fresh stats (reading {@code ticker}, with the {@linkplain
+   * EndpointStats#DEFAULT_DECAY default decay}) and effective weights supplied per endpoint: to
+   * drive a {@link Selector} by hand, for instance in its tests.
+   *
+   * @param weightFor the effective weight of each endpoint, in [1, {@link Endpoint#MAX_WEIGHT}]
+   * @throws IllegalArgumentException if two endpoints share an id or a weight is out of range
+   */
+  public static Candidates of(
+      List<Endpoint> endpoints, ToIntFunction<? super Endpoint> weightFor, Ticker ticker,
+      RandomSource random) {
+    Objects.requireNonNull(ticker, "ticker");
+    return of(endpoints, e -> LiveEndpointStats.create(ticker, EndpointStats.DEFAULT_DECAY),
+        weightFor, ticker, random);
+  }
+
+  /**
+   * Candidates with stats and effective weights supplied per endpoint: the balancer's own, which
+   * keeps each endpoint's stats across rebuilds.
    *
    * @param statsFor the live stats of each endpoint (called once per endpoint)
    * @param weightFor the effective weight of each endpoint, at least 1
    * @throws IllegalArgumentException if two endpoints share an id or a weight is below 1
    */
-  public static Candidates of(
+  static Candidates of(
       List<Endpoint> endpoints,
-      Function<? super Endpoint, EndpointStats> statsFor,
+      Function<? super Endpoint, LiveEndpointStats> statsFor,
       ToIntFunction<? super Endpoint> weightFor,
       Ticker ticker,
       RandomSource random) {
     List<Endpoint> list = EndpointLists.validated(endpoints);
     Objects.requireNonNull(statsFor, "statsFor");
     Objects.requireNonNull(weightFor, "weightFor");
-    EndpointStats[] stats = new EndpointStats[list.size()];
+    LiveEndpointStats[] stats = new LiveEndpointStats[list.size()];
     int[] weights = new int[list.size()];
     for (int i = 0; i < list.size(); i++) {
       Endpoint endpoint = list.get(i);
@@ -109,6 +126,11 @@ public final class Candidates {
    * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
    */
   public EndpointStats stats(int index) {
+    return stats[index];
+  }
+
+  /** {@link #stats(int)} with its mutators, for the balancer that feeds it. */
+  LiveEndpointStats liveStats(int index) {
     return stats[index];
   }
 

@@ -134,7 +134,7 @@ public final class HealthTracker implements AutoCloseable {
    * know are ignored; a non-member it knows only through a mark is counted but never ejected.
    * {@code latencyNanos} is accepted for latency-based detection and not used yet.
    */
-  public void recordOutcome(Endpoint endpoint, boolean success, long latencyNanos) {
+  void recordOutcome(Endpoint endpoint, boolean success, long latencyNanos) {
     machine.recordOutcome(Objects.requireNonNull(endpoint, "endpoint"), success);
   }
 
@@ -142,7 +142,7 @@ public final class HealthTracker implements AutoCloseable {
    * Tells the tracker the current members, so it tracks newcomers and forgets those that left.
    * Newcomers ramp up, unless this is the first non-empty membership the tracker sees.
    */
-  public void updateMembership(List<Endpoint> members) {
+  void updateMembership(List<Endpoint> members) {
     updateMembership(members, false);
   }
 
@@ -152,7 +152,7 @@ public final class HealthTracker implements AutoCloseable {
    * a registry that reports the instances it already had one by one describes a fleet that was
    * already serving, not one that grows.
    */
-  public void updateMembership(List<Endpoint> members, boolean initialSync) {
+  void updateMembership(List<Endpoint> members, boolean initialSync) {
     machine.updateMembership(Objects.requireNonNull(members, "members"), initialSync);
   }
 
@@ -161,7 +161,7 @@ public final class HealthTracker implements AutoCloseable {
    * mode every member not {@linkplain #markUnavailable marked unavailable}. Returns
    * {@code members} itself when all are available. Never null; empty only if nothing is eligible.
    */
-  public List<Endpoint> eligible(List<Endpoint> members) {
+  List<Endpoint> eligible(List<Endpoint> members) {
     return machine.eligible(Objects.requireNonNull(members, "members"));
   }
 

@@ -7,6 +7,7 @@ import io.lb4j.core.internal.concurrent.Listeners;
 import io.lb4j.core.internal.explain.PickCounters;
 import io.lb4j.core.internal.explain.PickExplainer;
 import io.lb4j.core.internal.membership.ZonePreference;
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,7 +73,7 @@ public final class LoadBalancer implements AutoCloseable {
   private final ServerList serverList;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Object rebuildLock = new Object();
-  private final Map<String, EndpointStats> statsById = new ConcurrentHashMap<>();
+  private final Map<String, LiveEndpointStats> statsById = new ConcurrentHashMap<>();
   private final PickCounters pickCounters = new PickCounters();
   private final Listeners<List<Endpoint>> membershipListeners =
       new Listeners<>("load balancer membership");
@@ -166,7 +167,7 @@ public final class LoadBalancer implements AutoCloseable {
     } catch (NoEndpointAvailableException e) {
       throw refused(e);
     }
-    EndpointStats stats = candidates.stats(index);
+    LiveEndpointStats stats = candidates.liveStats(index);
     stats.start();
     pickCounters.picked();
     return new Pick(candidates.endpoint(index), stats, health, ticker);
@@ -336,14 +337,15 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   /** A member's stats; a newcomer's are those it was vetted with, so the vetted selector fits. */
-  private EndpointStats statsOrFresh(Endpoint endpoint) {
-    EndpointStats stats = statsById.get(endpoint.id());
+  private LiveEndpointStats statsOrFresh(Endpoint endpoint) {
+    LiveEndpointStats stats = statsById.get(endpoint.id());
     if (stats != null) {
       return stats;
     }
     Selector pending = vetted;
     int index = pending == null ? -1 : pending.candidates().indexOf(endpoint.id());
-    return index >= 0 ? pending.candidates().stats(index) : EndpointStats.create(ticker, latencyDecay);
+    return index >= 0 ? pending.candidates().liveStats(index)
+        : LiveEndpointStats.create(ticker, latencyDecay);
   }
 
   private static List<String> ids(List<Endpoint> endpoints) {
@@ -356,7 +358,7 @@ public final class LoadBalancer implements AutoCloseable {
 
   private void applyMembership(List<Endpoint> next) {
     synchronized (rebuildLock) {
-      Map<String, EndpointStats> kept = new HashMap<>(next.size() * 2);
+      Map<String, LiveEndpointStats> kept = new HashMap<>(next.size() * 2);
       for (Endpoint endpoint : next) {
         kept.put(endpoint.id(), statsOrFresh(endpoint));
       }
@@ -385,7 +387,7 @@ public final class LoadBalancer implements AutoCloseable {
     Selector prebuilt = vetted;
     List<Endpoint> subset =
         subsetting == null ? members : subsetting.subset(members, health::isAvailable);
-    Candidates next = candidatesOf(zones.eligible(subset, health));
+    Candidates next = candidatesOf(zones.eligible(subset, health, health::eligible));
     Candidates previous = selector.candidates();
     if (sameEndpointsAndWeights(previous, next)) {
       selectorBuildFailure = null;

@@ -1,5 +1,6 @@
 package io.lb4j.core;
 
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -34,13 +35,13 @@ public final class Pick implements AutoCloseable {
   private static final int CANCELED = 2;
 
   private final Endpoint endpoint;
-  private final EndpointStats stats;
+  private final LiveEndpointStats stats;
   private final HealthTracker health;
   private final Ticker ticker;
   private final long startNanos;
   private volatile int state;
 
-  Pick(Endpoint endpoint, EndpointStats stats, HealthTracker health, Ticker ticker) {
+  Pick(Endpoint endpoint, LiveEndpointStats stats, HealthTracker health, Ticker ticker) {
     this.endpoint = endpoint;
     this.stats = stats;
     this.health = health;

@@ -3,6 +3,7 @@ package io.lb4j.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class CandidatesTest {
   @Test
   void effectiveWeightOutOfRangeIsRejectedNamingEndpointAndValue() {
     List<Endpoint> endpoints = List.of(Endpoint.of("a", 1));
-    assertThatThrownBy(() -> Candidates.of(endpoints, e -> EndpointStats.create(), e -> 0,
+    assertThatThrownBy(() -> TestCandidates.of(endpoints, e -> LiveEndpointStats.create(), e -> 0,
             Ticker.system(), RandomSource.seeded(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("effective weight must be in [1, 10000], was 0 for endpoint a:1");

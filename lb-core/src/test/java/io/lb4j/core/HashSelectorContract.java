@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.lb4j.core.internal.hash.Xxh64;
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -91,7 +92,7 @@ public abstract class HashSelectorContract extends SelectorContract {
   @Test
   public void withoutAKeyPicksAreWeightedRandom() {
     List<Endpoint> endpoints = fleet(List.of(1, 3), 5);
-    Selector selector = algorithm().newSelector(Candidates.of(endpoints, e -> EndpointStats.create(),
+    Selector selector = algorithm().newSelector(TestCandidates.of(endpoints, e -> LiveEndpointStats.create(),
         Endpoint::weight, Ticker.system(), RandomSource.seeded(11)));
     int heavy = 0;
     for (int i = 0; i < 40_000; i++) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -227,7 +228,7 @@ class LoadBalancerTest {
   void statsSurviveRebuildsForEndpointsThatStay() {
     MutableServerList servers = MutableServerList.of(A, B);
     LoadBalancer lb = LoadBalancer.builder(servers).build();
-    EndpointStats statsOfA = lb.stats("a:1").orElseThrow();
+    LiveEndpointStats statsOfA = LiveEndpointStats.of(lb.stats("a:1").orElseThrow());
     statsOfA.start();
     Selector before = lb.selector();
 

@@ -3,6 +3,7 @@ package io.lb4j.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class PickTest {
   void closingAnUnfinishedPickCancelsIt() {
     try (HealthTracker tracker = HealthFixtures.manualTracker(ticker).build();
         LoadBalancer lb = balancer(tracker)) {
-      EndpointStats stats = lb.stats(endpoint.id()).orElseThrow();
+      LiveEndpointStats stats = LiveEndpointStats.of(lb.stats(endpoint.id()).orElseThrow());
       assertThatThrownBy(() -> {
         try (Pick pick = lb.pick()) {
           assertThat(pick.endpoint()).isEqualTo(endpoint);
@@ -38,7 +39,7 @@ class PickTest {
   void closingACompletedPickChangesNothing() {
     try (HealthTracker tracker = HealthFixtures.manualTracker(ticker).build();
         LoadBalancer lb = balancer(tracker)) {
-      EndpointStats stats = lb.stats(endpoint.id()).orElseThrow();
+      LiveEndpointStats stats = LiveEndpointStats.of(lb.stats(endpoint.id()).orElseThrow());
       Pick pick;
       try (Pick attempt = lb.pick()) {
         pick = attempt;
@@ -59,7 +60,7 @@ class PickTest {
   void closeAfterCancelNeitherThrowsNorEndsAnotherCall() {
     try (HealthTracker tracker = HealthFixtures.manualTracker(ticker).build();
         LoadBalancer lb = balancer(tracker)) {
-      EndpointStats stats = lb.stats(endpoint.id()).orElseThrow();
+      LiveEndpointStats stats = LiveEndpointStats.of(lb.stats(endpoint.id()).orElseThrow());
       Pick other = lb.pick();
       Pick pick = lb.pick();
       pick.cancel();

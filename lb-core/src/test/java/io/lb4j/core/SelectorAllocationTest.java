@@ -2,6 +2,7 @@ package io.lb4j.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
@@ -34,12 +35,12 @@ class SelectorAllocationTest {
   void picksAllocateNothing(Algorithm algorithm) {
     ManualTicker ticker = new ManualTicker();
     List<Endpoint> endpoints = SelectorContract.endpoints(List.of(1, 5, 2, 8, 3, 1, 4));
-    Candidates candidates = Candidates.of(endpoints,
-        e -> EndpointStats.create(ticker, Duration.ofSeconds(10)), Endpoint::weight, ticker,
+    Candidates candidates = TestCandidates.of(endpoints,
+        e -> LiveEndpointStats.create(ticker, Duration.ofSeconds(10)), Endpoint::weight, ticker,
         RandomSource.seeded(7));
     for (int i = 0; i < endpoints.size(); i++) {
-      candidates.stats(i).start();
-      candidates.stats(i).end(true, 1_000_000L * (i + 1));
+      LiveEndpointStats.of(candidates.stats(i)).start();
+      LiveEndpointStats.of(candidates.stats(i)).end(true, 1_000_000L * (i + 1));
     }
     Selector selector = algorithm.newSelector(candidates);
     PickContext plain = PickContext.create();

@@ -7,6 +7,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,7 +51,7 @@ public abstract class SelectorContract {
   }
 
   protected Candidates candidates(List<Endpoint> endpoints, long seed) {
-    return Candidates.of(endpoints, e -> EndpointStats.create(), Endpoint::weight,
+    return TestCandidates.of(endpoints, e -> LiveEndpointStats.create(), Endpoint::weight,
         Ticker.system(), RandomSource.seeded(seed));
   }
 

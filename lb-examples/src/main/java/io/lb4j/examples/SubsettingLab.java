@@ -3,7 +3,6 @@ package io.lb4j.examples;
 import io.lb4j.core.Algorithms;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.Endpoint;
-import io.lb4j.core.EndpointStats;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.Selector;
@@ -172,7 +171,7 @@ public final class SubsettingLab {
     List<Endpoint> ordered = new ArrayList<>(subset);
     ordered.sort((a, b) -> a.id().compareTo(b.id()));
     Selector selector = Algorithms.roundRobin().newSelector(Candidates.of(ordered,
-        e -> EndpointStats.create(), Endpoint::weight, Ticker.system(), RandomSource.seeded(client)));
+        Endpoint::weight, Ticker.system(), RandomSource.seeded(client)));
     PickContext context = PickContext.create();
     for (int r = 0; r < requests; r++) {
       served.merge(selector.select(context), 1L, Long::sum);

@@ -88,8 +88,10 @@ class LoadBalancerMetricsTest {
     assertThat(gauge(LoadBalancerMetrics.MEMBERS)).isEqualTo(4);
     assertThat(state("eligible")).isEqualTo(4);
 
+    PickContext onlyTheFirst = PickContext.create()
+        .exclude(endpoints.get(1)).exclude(endpoints.get(2)).exclude(endpoints.get(3));
     for (int i = 0; i < 5; i++) {
-      tracker.recordOutcome(endpoints.get(0), false, 0);
+      balancer.pick(onlyTheFirst).complete(false);
     }
     tracker.markUnavailable(endpoints.get(1), "drain");
 

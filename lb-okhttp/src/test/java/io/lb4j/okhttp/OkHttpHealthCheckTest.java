@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lb4j.core.Endpoint;
-import io.lb4j.core.HealthEvent;
 import io.lb4j.core.HealthEvent.Type;
+import io.lb4j.core.HealthEvent;
 import io.lb4j.core.HealthTracker;
+import io.lb4j.core.LoadBalancer;
+import io.lb4j.core.MutableServerList;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -37,9 +39,17 @@ class OkHttpHealthCheckTest {
     backends = new Backends(1);
   }
 
+  private final List<LoadBalancer> balancers = new CopyOnWriteArrayList<>();
+
   @AfterEach
   void close() {
+    balancers.forEach(LoadBalancer::close);
     backends.close();
+  }
+
+  /** Makes {@code endpoint} a member the tracker follows, as a balancer using it does. */
+  private void follow(HealthTracker tracker, Endpoint endpoint) {
+    balancers.add(LoadBalancer.builder(MutableServerList.of(endpoint)).healthTracker(tracker).build());
   }
 
   @Test
@@ -102,7 +112,7 @@ class OkHttpHealthCheckTest {
     try (HealthTracker tracker = probingTracker()) {
       List<HealthEvent> events = new CopyOnWriteArrayList<>();
       tracker.subscribeEvents(events::add);
-      tracker.updateMembership(List.of(endpoint));
+      follow(tracker, endpoint);
 
       backends.respond(0, request -> Backends.status(500));
       awaitAvailable(tracker, endpoint, false);
@@ -121,7 +131,7 @@ class OkHttpHealthCheckTest {
     int port = server.getPort();
     Endpoint endpoint = Endpoint.of(Backends.LOOPBACK.getHostAddress(), port);
     try (HealthTracker tracker = probingTracker()) {
-      tracker.updateMembership(List.of(endpoint));
+      follow(tracker, endpoint);
 
       server.close();
       awaitAvailable(tracker, endpoint, false);
@@ -150,7 +160,7 @@ class OkHttpHealthCheckTest {
     try (HealthTracker tracker = HealthTracker.builder().healthCheck(slowCheck).maxEjectionPercent(100)
         .healthCheckInterval(Duration.ofMillis(250)).healthCheckTimeout(Duration.ofMillis(200))
         .healthCheckJitter(0).unhealthyThreshold(2).slowStartWindow(Duration.ZERO).build()) {
-      tracker.updateMembership(List.of(endpoint));
+      follow(tracker, endpoint);
 
       awaitAvailable(tracker, endpoint, false);
       // The tracker reports the timed-out probe first, then cancels it.

@@ -4,6 +4,7 @@ import io.lb4j.core.Endpoint;
 import io.lb4j.core.HealthTracker;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,10 +47,17 @@ public final class ZonePreference {
     return spillingOver;
   }
 
-  /** The endpoints of {@code members} that picks should go to. */
-  public List<Endpoint> eligible(List<Endpoint> members, HealthTracker health) {
+  /**
+   * The endpoints of {@code members} that picks should go to.
+   *
+   * @param health the tracker that says which endpoints are available
+   * @param eligibleOverall the tracker's eligible set of a list, panic included, for when the
+   *     local zone does not hold enough of them
+   */
+  public List<Endpoint> eligible(List<Endpoint> members, HealthTracker health,
+      UnaryOperator<List<Endpoint>> eligibleOverall) {
     if (localZone.isEmpty()) {
-      return health.eligible(members);
+      return eligibleOverall.apply(members);
     }
     int local = 0;
     List<Endpoint> available = new ArrayList<>();
@@ -71,6 +79,6 @@ public final class ZonePreference {
       wasLocal = useLocal;
     }
     spillingOver = !useLocal;
-    return useLocal ? available : health.eligible(members);
+    return useLocal ? available : eligibleOverall.apply(members);
   }
 }

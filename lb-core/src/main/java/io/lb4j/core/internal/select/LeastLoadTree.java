@@ -1,8 +1,9 @@
 package io.lb4j.core.internal.select;
 
 import io.lb4j.core.Candidates;
-import io.lb4j.core.EndpointStats;
 import io.lb4j.core.RandomSource;
+import io.lb4j.core.internal.stats.InFlightObserver;
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -52,7 +53,7 @@ final class LeastLoadTree {
   // nodes below `inner` have children, the n leaves follow them in candidate order.
   private final long[] nodes;
   private final int inner;
-  private final EndpointStats[] stats;
+  private final LiveEndpointStats[] stats;
   private final int[] weights;
   private final long scale;
   private final Leaf[] leaves;
@@ -62,12 +63,12 @@ final class LeastLoadTree {
     int n = checkSize(candidates.size());
     this.inner = n <= 1 ? 0 : (n - 2) / (FANOUT - 1) + 1;
     this.nodes = new long[Math.max(1, inner + n)];
-    this.stats = new EndpointStats[n];
+    this.stats = new LiveEndpointStats[n];
     this.weights = new int[n];
     this.leaves = new Leaf[n];
     int maxWeight = 1;
     for (int i = 0; i < n; i++) {
-      stats[i] = candidates.stats(i);
+      stats[i] = LiveEndpointStats.of(candidates.stats(i));
       weights[i] = candidates.weight(i);
       maxWeight = Math.max(maxWeight, weights[i]);
       leaves[i] = new Leaf(this, i);

@@ -1,11 +1,11 @@
 package io.lb4j.core.internal.select;
 
 import io.lb4j.core.Candidates;
-import io.lb4j.core.EndpointStats;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 
 /**
  * Least response time: power of two choices over peak-EWMA latency × (in flight + 1), per unit of
@@ -13,7 +13,7 @@ import io.lb4j.core.internal.explain.Explanations;
  * load: it moves traffic away from a slow or overloaded instance within a few calls, yet keeps
  * probing it.
  *
- * <p>Load of candidate i: {@link EndpointStats#load()} / {@code weight(i)}, where {@code load()} is
+ * <p>Load of candidate i: {@link io.lb4j.core.EndpointStats#load()} / {@code weight(i)}, where {@code load()} is
  * Finagle's peak EWMA: a latency spike counts at once and decays with time, and an instance with no
  * latency history but requests in flight carries a large penalty, so that a newcomer is probed
  * without being flooded. A fast failure never lowers an endpoint's estimate (see {@link
@@ -21,14 +21,14 @@ import io.lb4j.core.internal.explain.Explanations;
  * healthy one of its speed. Ties keep the first draw. Exclusions: see {@link TwoChoices}.
  *
  * <p>Both draws decay to the same {@code now}, so the comparison does not depend on it: in logs,
- * {@code cost·e^(-(now - stamp)/τ)·(p + 1)/w} ranks as {@link EndpointStats#decayFreeLogCost()}
+ * {@code cost·e^(-(now - stamp)/τ)·(p + 1)/w} ranks as {@link LiveEndpointStats#decayFreeLogCost()}
  * {@code + ln(p + 1) - ln w}. The pick compares that, without reading the clock or calling
  * {@code exp}: two random draws, one volatile and one atomic read per draw, a table look-up for
  * {@code ln(p + 1)} ({@code Math.log} from 256 in flight); O(1), no lock, no allocation. {@code
  * -ln w} is precomputed per candidate. It reads the clock (through {@code load()}) only when a
  * candidate without latency history has requests in flight (a newcomer's first calls), and on
  * every pick when the stats do not share one ticker and one decay τ of at least 1 ms (hand-built
- * candidates; see {@link EndpointStats#logCostComparableWith}). It ranks as {@code load()} does up
+ * candidates; see {@link LiveEndpointStats#logCostComparableWith}). It ranks as {@code load()} does up
  * to rounding, except that an estimate which has decayed below the smallest double (about 745 τ
  * without a completion: two hours at the default τ) still ranks by its size, where {@code load()}
  * had lost it to zero.
@@ -46,18 +46,18 @@ public final class LeastResponseTimeSelector implements Selector, Explainable {
   }
 
   private final Candidates candidates;
-  private final EndpointStats[] stats;
+  private final LiveEndpointStats[] stats;
   private final double[] minusLnWeight;
   private final TwoChoices.Duel duel;
 
   public LeastResponseTimeSelector(Candidates candidates) {
     this.candidates = candidates;
     int n = candidates.size();
-    this.stats = new EndpointStats[n];
+    this.stats = new LiveEndpointStats[n];
     this.minusLnWeight = new double[n];
     boolean comparable = true;
     for (int i = 0; i < n; i++) {
-      stats[i] = candidates.stats(i);
+      stats[i] = LiveEndpointStats.of(candidates.stats(i));
       minusLnWeight[i] = -Math.log(candidates.weight(i));
       comparable &= stats[i].logCostComparableWith(stats[0]);
     }

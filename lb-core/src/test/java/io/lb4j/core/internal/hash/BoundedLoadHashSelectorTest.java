@@ -13,6 +13,7 @@ import io.lb4j.core.ConsistentHashContract;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.Selector;
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class BoundedLoadHashSelectorTest extends ConsistentHashContract {
     for (int pick = 1; pick <= picks; pick++) {
       long key = random.nextInt(10) < 8 ? random.nextInt(hotKeys) : 1_000 + random.nextInt(100_000);
       int chosen = selector.selectIndex(context.reset().hashKey(Xxh64.hashLong(key)));
-      candidates.stats(chosen).start();
+      LiveEndpointStats.of(candidates.stats(chosen)).start();
       for (int i = 0; i < candidates.size(); i++) {
         double bound = Math.ceil(c * pick * candidates.weight(i) / candidates.totalWeight());
         assertThat((double) candidates.stats(i).inFlight())
@@ -91,7 +92,7 @@ class BoundedLoadHashSelectorTest extends ConsistentHashContract {
     long key = Xxh64.hashLong(77);
     int home = ring.selectIndex(PickContext.create().hashKey(key));
     for (int i = 0; i < 4; i++) {
-      candidates.stats(home).start(); // 4 in flight, total 4: cap ⌈1.25 × 5 / 8⌉ = 1
+      LiveEndpointStats.of(candidates.stats(home)).start(); // 4 in flight, total 4: cap ⌈1.25 × 5 / 8⌉ = 1
     }
     int next = ring.selectIndex(PickContext.create().hashKey(key).exclude(endpoints.get(home)));
     assertThat(bounded.selectIndex(PickContext.create().hashKey(key))).isEqualTo(next).isNotEqualTo(home);
@@ -105,9 +106,9 @@ class BoundedLoadHashSelectorTest extends ConsistentHashContract {
     long key = Xxh64.hashLong(5);
     int home = bounded.selectIndex(PickContext.create().hashKey(key));
     for (int i = 0; i < 4; i++) {
-      candidates.stats(i).start(); // every endpoint 1 in flight: cap ⌈2 × 5 / 4⌉ = 3
+      LiveEndpointStats.of(candidates.stats(i)).start(); // every endpoint 1 in flight: cap ⌈2 × 5 / 4⌉ = 3
     }
-    candidates.stats(home).start();
+    LiveEndpointStats.of(candidates.stats(home)).start();
     assertThat(bounded.selectIndex(PickContext.create().hashKey(key))).isEqualTo(home);
   }
 
@@ -130,7 +131,7 @@ class BoundedLoadHashSelectorTest extends ConsistentHashContract {
 
   private static void start(Candidates candidates, int index, int requests) {
     for (int i = 0; i < requests; i++) {
-      candidates.stats(index).start();
+      LiveEndpointStats.of(candidates.stats(index)).start();
     }
   }
 

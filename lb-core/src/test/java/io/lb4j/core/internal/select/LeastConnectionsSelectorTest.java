@@ -10,12 +10,13 @@ import io.lb4j.core.Algorithm;
 import io.lb4j.core.Algorithms;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.Endpoint;
-import io.lb4j.core.EndpointStats;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.Selector;
 import io.lb4j.core.SelectorContract;
+import io.lb4j.core.TestCandidates;
 import io.lb4j.core.Ticker;
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -61,7 +62,7 @@ class LeastConnectionsSelectorTest extends SelectorContract {
               }
             }
             // Calls stay in flight, so the loads move and later picks see them.
-            candidates.stats(picked).start();
+            LiveEndpointStats.of(candidates.stats(picked)).start();
           }
         });
   }
@@ -87,7 +88,7 @@ class LeastConnectionsSelectorTest extends SelectorContract {
     Candidates candidates = candidates(endpoints(List.of(1, 3)), 3);
     Selector selector = algorithm().newSelector(candidates);
     for (int i = 0; i < 400; i++) {
-      candidates.stats(selector.selectIndex(PickContext.create())).start();
+      LiveEndpointStats.of(candidates.stats(selector.selectIndex(PickContext.create()))).start();
     }
     assertThat(candidates.stats(0).inFlight()).isBetween(99, 101);
     assertThat(candidates.stats(1).inFlight()).isBetween(299, 301);
@@ -121,10 +122,10 @@ class LeastConnectionsSelectorTest extends SelectorContract {
   private static void driveInFlight(Candidates candidates, List<Integer> inFlight, int overshoot) {
     for (int i = 0; i < inFlight.size(); i++) {
       for (int k = 0; k < inFlight.get(i) + overshoot; k++) {
-        candidates.stats(i).start();
+        LiveEndpointStats.of(candidates.stats(i)).start();
       }
       for (int k = 0; k < overshoot; k++) {
-        candidates.stats(i).abandon();
+        LiveEndpointStats.of(candidates.stats(i)).abandon();
       }
     }
   }
@@ -146,9 +147,10 @@ class LeastConnectionsSelectorTest extends SelectorContract {
             int picked = selector.selectIndex(PickContext.create());
             assertThat(minimaByScan(candidates)).contains(picked);
             // Starting and sometimes ending calls moves the loads the next picks must follow.
-            candidates.stats(picked).start();
+            LiveEndpointStats.of(candidates.stats(picked)).start();
             if (call % 3 == 2) {
-              candidates.stats((int) Long.remainderUnsigned(seed + call, inFlight.size())).abandon();
+              LiveEndpointStats.of(candidates.stats((int) Long.remainderUnsigned(seed + call, inFlight.size())))
+                  .abandon();
             }
           }
         });
@@ -183,7 +185,7 @@ class LeastConnectionsSelectorTest extends SelectorContract {
     Selector selector = algorithm().newSelector(candidates);
     // Every candidate but the first 8 gets a call in flight: 8 minima remain.
     for (int i = 8; i < 1000; i++) {
-      candidates.stats(i).start();
+      LiveEndpointStats.of(candidates.stats(i)).start();
     }
     int[] counts = new int[8];
     for (int call = 0; call < 40_000; call++) {
@@ -199,7 +201,7 @@ class LeastConnectionsSelectorTest extends SelectorContract {
     algorithm().newSelector(candidates);
     for (int i = 0; i < 5; i++) {
       if (i != 3) {
-        candidates.stats(i).start();
+        LiveEndpointStats.of(candidates.stats(i)).start();
       }
     }
     for (int call = 0; call < 20; call++) {
@@ -210,9 +212,9 @@ class LeastConnectionsSelectorTest extends SelectorContract {
   @Test
   void candidatesSharingOneStatsObjectStillGetTheMinimum() {
     List<Endpoint> endpoints = endpoints(List.of(1, 1, 1));
-    EndpointStats shared = EndpointStats.create();
-    EndpointStats own = EndpointStats.create();
-    Candidates candidates = Candidates.of(endpoints, e -> e == endpoints.get(2) ? own : shared,
+    LiveEndpointStats shared = LiveEndpointStats.create();
+    LiveEndpointStats own = LiveEndpointStats.create();
+    Candidates candidates = TestCandidates.of(endpoints, e -> e == endpoints.get(2) ? own : shared,
         Endpoint::weight, Ticker.system(), RandomSource.seeded(1));
     Selector selector = algorithm().newSelector(candidates);
     shared.start();
@@ -237,10 +239,10 @@ class LeastConnectionsSelectorTest extends SelectorContract {
         futures.add(pool.submit(() -> {
           for (int call = 0; call < 50_000; call++) {
             int index = selector.selectIndex(PickContext.create());
-            candidates.stats(index).start();
+            LiveEndpointStats.of(candidates.stats(index)).start();
             // Thread-dependent pattern: most calls end, some stay in flight.
             if ((call + thread) % 5 != 0) {
-              candidates.stats(index).abandon();
+              LiveEndpointStats.of(candidates.stats(index)).abandon();
             }
           }
           return null;

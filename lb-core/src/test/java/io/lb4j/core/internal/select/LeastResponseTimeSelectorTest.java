@@ -10,12 +10,13 @@ import io.lb4j.core.Algorithm;
 import io.lb4j.core.Algorithms;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.Endpoint;
-import io.lb4j.core.EndpointStats;
 import io.lb4j.core.ManualTicker;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.Selector;
 import io.lb4j.core.SelectorContract;
+import io.lb4j.core.TestCandidates;
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
   }
 
   private static Candidates withTicker(List<Endpoint> endpoints, ManualTicker ticker, long seed) {
-    return Candidates.of(endpoints, e -> EndpointStats.create(ticker, Duration.ofSeconds(10)),
+    return TestCandidates.of(endpoints, e -> LiveEndpointStats.create(ticker, Duration.ofSeconds(10)),
         Endpoint::weight, ticker, RandomSource.seeded(seed));
   }
 
@@ -38,8 +39,8 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
   void prefersTheLowerLatencyEndpoint() {
     ManualTicker ticker = new ManualTicker();
     Candidates candidates = withTicker(endpoints(List.of(1, 1)), ticker, 3);
-    candidates.stats(0).end(true, 100 * MILLI);
-    candidates.stats(1).end(true, 10 * MILLI);
+    LiveEndpointStats.of(candidates.stats(0)).end(true, 100 * MILLI);
+    LiveEndpointStats.of(candidates.stats(1)).end(true, 10 * MILLI);
     ticker.advance(Duration.ofMillis(50));
     Selector selector = algorithm().newSelector(candidates);
     for (int i = 0; i < 200; i++) {
@@ -51,14 +52,14 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
   void fastFailuresNeverDrawMoreTrafficThanAnEqualHealthyEndpoint() {
     ManualTicker ticker = new ManualTicker();
     Candidates candidates = withTicker(endpoints(List.of(1, 1)), ticker, 3);
-    candidates.stats(0).end(true, 20 * MILLI);
-    candidates.stats(1).end(true, 20 * MILLI);
+    LiveEndpointStats.of(candidates.stats(0)).end(true, 20 * MILLI);
+    LiveEndpointStats.of(candidates.stats(1)).end(true, 20 * MILLI);
     Selector selector = algorithm().newSelector(candidates);
     // Endpoint 0 starts answering 503 in 1 ms; endpoint 1 keeps answering in 20 ms.
     for (int call = 0; call < 100; call++) {
       ticker.advance(Duration.ofMillis(10));
-      candidates.stats(0).end(false, MILLI);
-      candidates.stats(1).end(true, 20 * MILLI);
+      LiveEndpointStats.of(candidates.stats(0)).end(false, MILLI);
+      LiveEndpointStats.of(candidates.stats(1)).end(true, 20 * MILLI);
     }
     // Equal at best: ties keep the first of two distinct draws, so about half of the picks.
     int failingPicks = 0;
@@ -72,10 +73,10 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
   void inFlightCallsMultiplyTheLatency() {
     ManualTicker ticker = new ManualTicker();
     Candidates candidates = withTicker(endpoints(List.of(1, 1)), ticker, 3);
-    candidates.stats(0).end(true, 20 * MILLI);
-    candidates.stats(1).end(true, 10 * MILLI);
+    LiveEndpointStats.of(candidates.stats(0)).end(true, 20 * MILLI);
+    LiveEndpointStats.of(candidates.stats(1)).end(true, 10 * MILLI);
     for (int i = 0; i < 3; i++) {
-      candidates.stats(1).start(); // 10 ms × 4 > 20 ms × 1
+      LiveEndpointStats.of(candidates.stats(1)).start(); // 10 ms × 4 > 20 ms × 1
     }
     Selector selector = algorithm().newSelector(candidates);
     assertThat(selector.selectIndex(PickContext.create())).isEqualTo(0);
@@ -85,8 +86,8 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
   void weightDividesTheLoad() {
     ManualTicker ticker = new ManualTicker();
     Candidates candidates = withTicker(endpoints(List.of(1, 5)), ticker, 3);
-    candidates.stats(0).end(true, 10 * MILLI);
-    candidates.stats(1).end(true, 30 * MILLI); // 30 / 5 = 6 < 10
+    LiveEndpointStats.of(candidates.stats(0)).end(true, 10 * MILLI);
+    LiveEndpointStats.of(candidates.stats(1)).end(true, 30 * MILLI); // 30 / 5 = 6 < 10
     Selector selector = algorithm().newSelector(candidates);
     assertThat(selector.selectIndex(PickContext.create())).isEqualTo(1);
   }
@@ -95,8 +96,8 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
   void endpointWithoutHistoryButInFlightIsAvoided() {
     ManualTicker ticker = new ManualTicker();
     Candidates candidates = withTicker(endpoints(List.of(1, 1)), ticker, 3);
-    candidates.stats(0).end(true, 5_000 * MILLI);
-    candidates.stats(1).start();
+    LiveEndpointStats.of(candidates.stats(0)).end(true, 5_000 * MILLI);
+    LiveEndpointStats.of(candidates.stats(1)).start();
     Selector selector = algorithm().newSelector(candidates);
     assertThat(selector.selectIndex(PickContext.create())).isEqualTo(0);
   }
@@ -112,11 +113,11 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
               .map(l -> 1 + l % 3).toList()), ticker, seed);
           for (int i = 0; i < n; i++) {
             if (latenciesMillis.get(i) > 0) {
-              candidates.stats(i).start();
-              candidates.stats(i).end(true, latenciesMillis.get(i) * MILLI);
+              LiveEndpointStats.of(candidates.stats(i)).start();
+              LiveEndpointStats.of(candidates.stats(i)).end(true, latenciesMillis.get(i) * MILLI);
             }
             if (latenciesMillis.get(i) % 4 == 1) {
-              candidates.stats(i).start();
+              LiveEndpointStats.of(candidates.stats(i)).start();
             }
           }
           Selector selector = algorithm().newSelector(candidates);
@@ -162,15 +163,15 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
           Candidates candidates = withTicker(endpoints(List.of(weightA, weightB)), ticker, 11);
           for (Observation observation : observations) {
             ticker.advance(Duration.ofMillis(observation.advanceMillis()));
-            candidates.stats(observation.endpoint()).start();
-            candidates.stats(observation.endpoint()).end(true, observation.latencyNanos());
+            LiveEndpointStats.of(candidates.stats(observation.endpoint())).start();
+            LiveEndpointStats.of(candidates.stats(observation.endpoint())).end(true, observation.latencyNanos());
           }
           ticker.advance(Duration.ofMillis(observations.size() * 1_000L));
           for (int i = 0; i < pendingA; i++) {
-            candidates.stats(0).start();
+            LiveEndpointStats.of(candidates.stats(0)).start();
           }
           for (int i = 0; i < pendingB; i++) {
-            candidates.stats(1).start();
+            LiveEndpointStats.of(candidates.stats(1)).start();
           }
           double loadA = candidates.stats(0).load() / weightA;
           double loadB = candidates.stats(1).load() / weightB;
@@ -193,13 +194,13 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
   void inFlightBeyondTheLogTableCountsAsWithinIt() {
     ManualTicker ticker = new ManualTicker();
     Candidates candidates = withTicker(endpoints(List.of(1, 1)), ticker, 3);
-    candidates.stats(0).end(true, 10 * MILLI);
-    candidates.stats(1).end(true, 29_900_000L);
+    LiveEndpointStats.of(candidates.stats(0)).end(true, 10 * MILLI);
+    LiveEndpointStats.of(candidates.stats(1)).end(true, 29_900_000L);
     for (int i = 0; i < 300; i++) {
-      candidates.stats(0).start(); // 10 ms × 301 = 3010 ms < 29.9 ms × 101 = 3019.9 ms
+      LiveEndpointStats.of(candidates.stats(0)).start(); // 10 ms × 301 = 3010 ms < 29.9 ms × 101 = 3019.9 ms
     }
     for (int i = 0; i < 100; i++) {
-      candidates.stats(1).start();
+      LiveEndpointStats.of(candidates.stats(1)).start();
     }
     Selector selector = algorithm().newSelector(candidates);
     for (int i = 0; i < 50; i++) {
@@ -211,7 +212,7 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
   void idleEndpointWithoutHistoryBeatsAnyMeasuredOne() {
     ManualTicker ticker = new ManualTicker();
     Candidates candidates = withTicker(endpoints(List.of(1, 1)), ticker, 3);
-    candidates.stats(1).end(true, 1);
+    LiveEndpointStats.of(candidates.stats(1)).end(true, 1);
     Selector selector = algorithm().newSelector(candidates);
     for (int i = 0; i < 50; i++) {
       assertThat(selector.selectIndex(PickContext.create())).isEqualTo(0);
@@ -222,9 +223,9 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
   void amongEndpointsWithoutHistoryFewerInFlightWins() {
     ManualTicker ticker = new ManualTicker();
     Candidates candidates = withTicker(endpoints(List.of(1, 1)), ticker, 3);
-    candidates.stats(0).start();
-    candidates.stats(0).start();
-    candidates.stats(1).start();
+    LiveEndpointStats.of(candidates.stats(0)).start();
+    LiveEndpointStats.of(candidates.stats(0)).start();
+    LiveEndpointStats.of(candidates.stats(1)).start();
     Selector selector = algorithm().newSelector(candidates);
     for (int i = 0; i < 50; i++) {
       assertThat(selector.selectIndex(PickContext.create())).isEqualTo(1);
@@ -235,12 +236,12 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
   void penaltyIsDividedByWeightLikeAnyLoad() {
     ManualTicker ticker = new ManualTicker();
     Candidates candidates = withTicker(endpoints(List.of(1, Endpoint.MAX_WEIGHT)), ticker, 3);
-    candidates.stats(0).start();
-    candidates.stats(0).end(true, 1_000 * MILLI);
+    LiveEndpointStats.of(candidates.stats(0)).start();
+    LiveEndpointStats.of(candidates.stats(0)).end(true, 1_000 * MILLI);
     for (int i = 0; i < 1_000; i++) {
-      candidates.stats(0).start(); // 1 s × 1001 = 1.0e12 > 2^53 / 10 000 = 9.0e11
+      LiveEndpointStats.of(candidates.stats(0)).start(); // 1 s × 1001 = 1.0e12 > 2^53 / 10 000 = 9.0e11
     }
-    candidates.stats(1).start();
+    LiveEndpointStats.of(candidates.stats(1)).start();
     Selector selector = algorithm().newSelector(candidates);
     for (int i = 0; i < 50; i++) {
       assertThat(selector.selectIndex(PickContext.create())).isEqualTo(1);
@@ -251,11 +252,11 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
   void statsWithDifferentDecaysAreComparedAtTheTickersNow() {
     ManualTicker ticker = new ManualTicker();
     List<Endpoint> endpoints = endpoints(List.of(1, 1));
-    Candidates candidates = Candidates.of(endpoints,
-        e -> EndpointStats.create(ticker, Duration.ofSeconds(e == endpoints.get(0) ? 1 : 10)),
+    Candidates candidates = TestCandidates.of(endpoints,
+        e -> LiveEndpointStats.create(ticker, Duration.ofSeconds(e == endpoints.get(0) ? 1 : 10)),
         Endpoint::weight, ticker, RandomSource.seeded(3));
-    candidates.stats(0).end(true, 100 * MILLI);
-    candidates.stats(1).end(true, 100 * MILLI);
+    LiveEndpointStats.of(candidates.stats(0)).end(true, 100 * MILLI);
+    LiveEndpointStats.of(candidates.stats(1)).end(true, 100 * MILLI);
     // 100 ms × e^-5 = 0.7 ms against 100 ms × e^-0.5 = 61 ms; decay-free log costs would rank
     // them ln(1e8) + 1e9 / 1e9 against ln(1e8) + 1e9 / 1e10, the other way round.
     ticker.advance(Duration.ofSeconds(5));
@@ -270,11 +271,11 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
     ManualTicker early = new ManualTicker();
     ManualTicker late = new ManualTicker().advance(Duration.ofSeconds(1_000));
     List<Endpoint> endpoints = endpoints(List.of(1, 1));
-    Candidates candidates = Candidates.of(endpoints,
-        e -> EndpointStats.create(e == endpoints.get(0) ? early : late, Duration.ofSeconds(10)),
+    Candidates candidates = TestCandidates.of(endpoints,
+        e -> LiveEndpointStats.create(e == endpoints.get(0) ? early : late, Duration.ofSeconds(10)),
         Endpoint::weight, early, RandomSource.seeded(3));
-    candidates.stats(0).end(true, 100 * MILLI);
-    candidates.stats(1).end(true, 10 * MILLI); // its stamp alone is worth e^100
+    LiveEndpointStats.of(candidates.stats(0)).end(true, 100 * MILLI);
+    LiveEndpointStats.of(candidates.stats(1)).end(true, 10 * MILLI); // its stamp alone is worth e^100
     Selector selector = algorithm().newSelector(candidates);
     for (int i = 0; i < 50; i++) {
       assertThat(selector.selectIndex(PickContext.create())).isEqualTo(1);
@@ -284,12 +285,12 @@ class LeastResponseTimeSelectorTest extends SelectorContract {
   @Test
   void decayBelowOneMillisecondIsComparedAtTheTickersNow() {
     ManualTicker ticker = new ManualTicker().advance(Duration.ofDays(36_500));
-    Candidates candidates = Candidates.of(endpoints(List.of(1, 1)),
-        e -> EndpointStats.create(ticker, Duration.ofNanos(999_999)), Endpoint::weight, ticker,
+    Candidates candidates = TestCandidates.of(endpoints(List.of(1, 1)),
+        e -> LiveEndpointStats.create(ticker, Duration.ofNanos(999_999)), Endpoint::weight, ticker,
         RandomSource.seeded(3));
     // stamp / τ = 3.2e12, whose ulp (4.9e-4) swallows ln(1 000 001 / 1 000 000) = 1e-6.
-    candidates.stats(0).end(true, 1_000_001);
-    candidates.stats(1).end(true, 1_000_000);
+    LiveEndpointStats.of(candidates.stats(0)).end(true, 1_000_001);
+    LiveEndpointStats.of(candidates.stats(1)).end(true, 1_000_000);
     Selector selector = algorithm().newSelector(candidates);
     for (int i = 0; i < 50; i++) {
       assertThat(selector.selectIndex(PickContext.create())).isEqualTo(1);

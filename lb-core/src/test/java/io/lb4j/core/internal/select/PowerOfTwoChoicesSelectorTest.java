@@ -13,6 +13,7 @@ import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.Selector;
 import io.lb4j.core.SelectorContract;
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class PowerOfTwoChoicesSelectorTest extends SelectorContract {
 
   private static void startRequests(Candidates candidates, int index, int count) {
     for (int i = 0; i < count; i++) {
-      candidates.stats(index).start();
+      LiveEndpointStats.of(candidates.stats(index)).start();
     }
   }
 

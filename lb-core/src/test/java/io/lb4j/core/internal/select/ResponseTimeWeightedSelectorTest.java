@@ -8,7 +8,6 @@ import io.lb4j.core.Algorithm;
 import io.lb4j.core.Algorithms;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.Endpoint;
-import io.lb4j.core.EndpointStats;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.ManualTicker;
 import io.lb4j.core.MutableServerList;
@@ -16,6 +15,8 @@ import io.lb4j.core.Pick;
 import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.SelectorContract;
+import io.lb4j.core.TestCandidates;
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +39,8 @@ class ResponseTimeWeightedSelectorTest extends SelectorContract {
   }
 
   private Candidates withTicker(List<Integer> weights, long seed) {
-    return Candidates.of(endpoints(weights),
-        e -> EndpointStats.create(ticker, Duration.ofSeconds(10)), Endpoint::weight, ticker,
+    return TestCandidates.of(endpoints(weights),
+        e -> LiveEndpointStats.create(ticker, Duration.ofSeconds(10)), Endpoint::weight, ticker,
         RandomSource.seeded(seed));
   }
 
@@ -48,8 +49,8 @@ class ResponseTimeWeightedSelectorTest extends SelectorContract {
   }
 
   private static void record(Candidates candidates, int index, boolean success, long latencyMillis) {
-    candidates.stats(index).start();
-    candidates.stats(index).end(success, latencyMillis * MILLI);
+    LiveEndpointStats.of(candidates.stats(index)).start();
+    LiveEndpointStats.of(candidates.stats(index)).end(success, latencyMillis * MILLI);
   }
 
   private static double mean(double[] values) {
@@ -253,8 +254,8 @@ class ResponseTimeWeightedSelectorTest extends SelectorContract {
     record(candidates, 1, true, 10);
     ticker.advance(Duration.ofSeconds(7_300));
     // A lower observation after 730 τ leaves a subnormal estimate, whose inverse overflows.
-    candidates.stats(0).start();
-    candidates.stats(0).end(true, 0);
+    LiveEndpointStats.of(candidates.stats(0)).start();
+    LiveEndpointStats.of(candidates.stats(0)).end(true, 0);
     ticker.advance(PERIOD);
     for (int call = 0; call < 100; call++) {
       assertThat(selector.selectIndex(PickContext.create())).isBetween(0, 1);

@@ -7,7 +7,6 @@ import io.lb4j.core.Algorithm;
 import io.lb4j.core.Algorithms;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.Endpoint;
-import io.lb4j.core.EndpointStats;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.ManualTicker;
 import io.lb4j.core.MutableServerList;
@@ -15,7 +14,9 @@ import io.lb4j.core.PickContext;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.Selector;
 import io.lb4j.core.SelectorContract;
+import io.lb4j.core.TestCandidates;
 import io.lb4j.core.Ticker;
+import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +46,7 @@ class StickySessionAlgorithmTest extends SelectorContract {
   }
 
   private static Candidates candidatesOf(List<Endpoint> endpoints, Ticker ticker) {
-    return Candidates.of(endpoints, e -> EndpointStats.create(), Endpoint::weight, ticker,
+    return TestCandidates.of(endpoints, e -> LiveEndpointStats.create(), Endpoint::weight, ticker,
         RandomSource.seeded(3));
   }
 

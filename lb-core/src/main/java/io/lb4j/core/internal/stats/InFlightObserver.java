@@ -1,8 +1,8 @@
-package io.lb4j.core.internal.select;
+package io.lb4j.core.internal.stats;
 
 /**
  * Told by {@link io.lb4j.core.EndpointStats} after each change of its in-flight count, on the thread
- * that changed it; see {@link io.lb4j.core.EndpointStats#observeInFlight}. Implementations run on the
+ * that changed it; see {@link LiveEndpointStats#observeInFlight}. Implementations run on the
  * pick and completion paths: they must be lock-free, allocation-free and must not throw.
  */
 public interface InFlightObserver {

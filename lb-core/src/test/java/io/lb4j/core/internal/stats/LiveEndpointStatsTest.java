@@ -1,18 +1,19 @@
-package io.lb4j.core;
+package io.lb4j.core.internal.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.lb4j.core.ManualTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class EndpointStatsTest {
+class LiveEndpointStatsTest {
   private static final long MILLI = 1_000_000L;
   private static final Duration TAU = Duration.ofSeconds(10);
 
   private final ManualTicker ticker = new ManualTicker();
-  private final EndpointStats stats = EndpointStats.create(ticker, TAU);
+  private final LiveEndpointStats stats = LiveEndpointStats.create(ticker, TAU);
 
   @Test
   void abandonEndsInFlightAndRecordsNothing() {
@@ -101,7 +102,7 @@ class EndpointStatsTest {
   void noHistoryButInFlightCarriesThePenalty() {
     assertThat(stats.load()).isZero();
     stats.start();
-    assertThat(stats.load()).isEqualTo(EndpointStats.UNKNOWN_LATENCY_PENALTY + 1);
+    assertThat(stats.load()).isEqualTo(LiveEndpointStats.UNKNOWN_LATENCY_PENALTY + 1);
   }
 
   @Test
@@ -116,9 +117,9 @@ class EndpointStatsTest {
 
   @Test
   void decayMustBePositive() {
-    assertThatThrownBy(() -> EndpointStats.create(ticker, Duration.ZERO))
+    assertThatThrownBy(() -> LiveEndpointStats.create(ticker, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("decay must be > 0, was PT0S");
-    assertThatThrownBy(() -> EndpointStats.create(null, TAU))
+    assertThatThrownBy(() -> LiveEndpointStats.create(null, TAU))
         .isInstanceOf(NullPointerException.class).hasMessage("ticker");
   }
 
@@ -146,16 +147,16 @@ class EndpointStatsTest {
 
   @Test
   void logCostsAreComparableOnlyOnOneTickerWithOneDecayOfAtLeastOneMillisecond() {
-    assertThat(stats.logCostComparableWith(EndpointStats.create(ticker, TAU))).isTrue();
-    assertThat(stats.logCostComparableWith(EndpointStats.create(ticker, TAU.plusNanos(1))))
+    assertThat(stats.logCostComparableWith(LiveEndpointStats.create(ticker, TAU))).isTrue();
+    assertThat(stats.logCostComparableWith(LiveEndpointStats.create(ticker, TAU.plusNanos(1))))
         .isFalse();
-    assertThat(stats.logCostComparableWith(EndpointStats.create(new ManualTicker(), TAU)))
+    assertThat(stats.logCostComparableWith(LiveEndpointStats.create(new ManualTicker(), TAU)))
         .isFalse();
-    Duration milli = Duration.ofNanos(EndpointStats.MIN_COMPARABLE_DECAY_NANOS);
-    EndpointStats fast = EndpointStats.create(ticker, milli);
-    assertThat(fast.logCostComparableWith(EndpointStats.create(ticker, milli))).isTrue();
-    EndpointStats faster = EndpointStats.create(ticker, milli.minusNanos(1));
-    assertThat(faster.logCostComparableWith(EndpointStats.create(ticker, milli.minusNanos(1))))
+    Duration milli = Duration.ofNanos(LiveEndpointStats.MIN_COMPARABLE_DECAY_NANOS);
+    LiveEndpointStats fast = LiveEndpointStats.create(ticker, milli);
+    assertThat(fast.logCostComparableWith(LiveEndpointStats.create(ticker, milli))).isTrue();
+    LiveEndpointStats faster = LiveEndpointStats.create(ticker, milli.minusNanos(1));
+    assertThat(faster.logCostComparableWith(LiveEndpointStats.create(ticker, milli.minusNanos(1))))
         .isFalse();
     assertThatThrownBy(() -> stats.logCostComparableWith(null))
         .isInstanceOf(NullPointerException.class).hasMessage("other");
