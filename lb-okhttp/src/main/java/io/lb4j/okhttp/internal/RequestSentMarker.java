@@ -3,9 +3,6 @@ package io.lb4j.okhttp.internal;
 import java.io.IOException;
 import okhttp3.Interceptor;
 import okhttp3.Response;
-import okhttp3.internal.http2.ConnectionShutdownException;
-import okhttp3.internal.http2.ErrorCode;
-import okhttp3.internal.http2.StreamResetException;
 
 /**
  * The first network interceptor of a wrapped client. For an attempt of the load-balancing
@@ -54,9 +51,15 @@ public enum RequestSentMarker implements Interceptor {
    * down (GOAWAY) before the stream started, or a stream the server refused (REFUSED_STREAM).
    */
   static boolean isKnownUnsent(IOException e) {
-    return e instanceof ConnectionShutdownException
-        || (e instanceof StreamResetException reset && reset.errorCode == ErrorCode.REFUSED_STREAM);
+    // By name: okhttp3.internal.http2 is not exported by OkHttp's module, so lb4j may not link to
+    // its types; StreamResetException's message is "stream was reset: " + its error code.
+    String type = e.getClass().getName();
+    return type.equals(HTTP2 + "ConnectionShutdownException")
+        || (type.equals(HTTP2 + "StreamResetException")
+            && ("stream was reset: REFUSED_STREAM").equals(e.getMessage()));
   }
+
+  private static final String HTTP2 = "okhttp3.internal.http2.";
 
   private static boolean isAllZeros(String value) {
     if (value.isEmpty()) {
