@@ -43,13 +43,15 @@ class UnaddressableEndpointTest {
       String.join(".", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)) + ".", 80);
   // A letter-digit-hyphen label to DNS and lb-core; HttpUrl decodes "xn--" labels as punycode.
   private static final Endpoint BAD_PUNYCODE = Endpoint.of("xn--zz.example", 80);
+  // HttpUrl re-encodes this label as "xn--ab": a URL to it would reach another name.
+  private static final Endpoint REWRITTEN_BY_HTTP_URL = Endpoint.of("xn---ab.example", 80);
 
-  /** Names under .invalid never resolve (RFC 6761): refused here without asking any resolver. */
-  private static final Dns NO_INVALID_NAMES = hostname -> {
-    if (hostname.endsWith(".invalid")) {
-      throw new UnknownHostException(hostname + ": .invalid names never resolve");
-    }
-    return Dns.SYSTEM.lookup(hostname);
+  /**
+   * No name resolves, as .invalid never does (RFC 6761), without asking any resolver: the servers
+   * are IP literals, which OkHttp never looks up.
+   */
+  private static final Dns NO_NAMES = hostname -> {
+    throw new UnknownHostException(hostname + ": no name resolves in this test");
   };
 
   private final Harness harness = new Harness();
@@ -60,12 +62,12 @@ class UnaddressableEndpointTest {
   }
 
   static Stream<Endpoint> unaddressable() {
-    return Stream.of(UNRESOLVABLE, TOO_LONG_FOR_HTTP_URL, BAD_PUNYCODE);
+    return Stream.of(UNRESOLVABLE, TOO_LONG_FOR_HTTP_URL, BAD_PUNYCODE, REWRITTEN_BY_HTTP_URL);
   }
 
   private OkHttpClient client(LoadBalancingInterceptor interceptor) {
     OkHttpClient client = LoadBalancedOkHttp.wrap(
-        new OkHttpClient.Builder().dns(NO_INVALID_NAMES).callTimeout(Duration.ofSeconds(10)).build(),
+        new OkHttpClient.Builder().dns(NO_NAMES).callTimeout(Duration.ofSeconds(10)).build(),
         interceptor);
     AutoCloseable shutdown = () -> {
       client.dispatcher().executorService().shutdown();
@@ -195,8 +197,22 @@ class UnaddressableEndpointTest {
         .isInstanceOf(UnknownHostException.class)
         .hasMessageContaining("service 'orders'")
         .hasMessageContaining(bad.id())
-        .hasCauseInstanceOf(bad == UNRESOLVABLE
-            ? UnknownHostException.class : IllegalArgumentException.class);
+        .satisfies(failure -> {
+          Class<? extends Throwable> cause = causeOf(bad);
+          if (cause == null) {
+            assertThat(failure.getCause()).isNull();
+          } else {
+            assertThat(failure.getCause()).isInstanceOf(cause);
+          }
+        });
+  }
+
+  /** What the failure to address {@code bad} carries as its cause (null: OkHttp threw nothing). */
+  private static Class<? extends Throwable> causeOf(Endpoint bad) {
+    if (bad == UNRESOLVABLE) {
+      return UnknownHostException.class;
+    }
+    return bad == REWRITTEN_BY_HTTP_URL ? null : IllegalArgumentException.class;
   }
 
   /** {@code failures} attempts to {@code endpoint} reported as failures, none left in flight. */

@@ -115,7 +115,8 @@ final class AttemptRouting {
   /**
    * {@code request} sent to {@code endpoint}, tagged with {@code marker}.
    *
-   * @throws UnaddressableEndpointException if OkHttp refuses the endpoint's host in a URL
+   * @throws UnaddressableEndpointException if OkHttp refuses the endpoint's host in a URL, or
+   *     would turn it into another name
    */
   Request routed(Request request, Endpoint endpoint, Attempt marker)
       throws UnaddressableEndpointException {
@@ -125,6 +126,12 @@ final class AttemptRouting {
       url = logical.newBuilder().host(endpoint.host()).port(endpoint.port()).build();
     } catch (IllegalArgumentException e) {
       throw unaddressable(endpoint, "OkHttp refuses its host '" + endpoint.host() + "' in a URL", e);
+    }
+    // OkHttp lower-cases names and rewrites IPv6 literals to the same address; a name it changed
+    // otherwise (it re-encodes xn-- labels) is another name, which would get this endpoint's call.
+    if (endpoint.host().indexOf(':') < 0 && !url.host().equalsIgnoreCase(endpoint.host())) {
+      throw unaddressable(endpoint, "OkHttp rewrites its host '" + endpoint.host() + "' to '"
+          + url.host() + "', another name", null);
     }
     Request.Builder builder = request.newBuilder().url(url).tag(Attempt.class, marker);
     if (preserveHost && request.header("Host") == null) {
@@ -144,6 +151,7 @@ final class AttemptRouting {
     return e;
   }
 
+  /** The failure to address {@code endpoint}, logged; {@code cause} null if nothing threw. */
   private UnaddressableEndpointException unaddressable(Endpoint endpoint, String reason,
       Exception cause) {
     UnaddressableEndpointException e =

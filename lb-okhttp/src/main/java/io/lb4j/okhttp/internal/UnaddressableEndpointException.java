@@ -6,10 +6,11 @@ import java.net.UnknownHostException;
 /**
  * An attempt that could not reach its endpoint's address: the name does not resolve, or OkHttp
  * refuses the host in a URL although lb-core accepted it (a name of 253 characters and a root dot,
- * a {@code xn--} label that is not punycode). Nothing was sent, so another endpoint may take the
- * call whatever its method. An {@link UnknownHostException}, as the resolver's own failure is, so
- * that callers catching that type keep catching it; the message names the service, the endpoint
- * and the reason, the cause is the original failure.
+ * an {@code xn--} label that is not punycode), or would turn it into another name (it re-encodes
+ * {@code xn---ab} as {@code xn--ab}). Nothing was sent, so another endpoint may take the call
+ * whatever its method. An {@link UnknownHostException}, as the resolver's own failure is, so that
+ * callers catching that type keep catching it; the message names the service, the endpoint and the
+ * reason, the cause is the original failure (none for a rewritten name).
  */
 public final class UnaddressableEndpointException extends UnknownHostException {
   UnaddressableEndpointException(String service, Endpoint endpoint, String reason,
