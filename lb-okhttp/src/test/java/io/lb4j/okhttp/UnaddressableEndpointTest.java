@@ -197,22 +197,8 @@ class UnaddressableEndpointTest {
         .isInstanceOf(UnknownHostException.class)
         .hasMessageContaining("service 'orders'")
         .hasMessageContaining(bad.id())
-        .satisfies(failure -> {
-          Class<? extends Throwable> cause = causeOf(bad);
-          if (cause == null) {
-            assertThat(failure.getCause()).isNull();
-          } else {
-            assertThat(failure.getCause()).isInstanceOf(cause);
-          }
-        });
-  }
-
-  /** What the failure to address {@code bad} carries as its cause (null: OkHttp threw nothing). */
-  private static Class<? extends Throwable> causeOf(Endpoint bad) {
-    if (bad == UNRESOLVABLE) {
-      return UnknownHostException.class;
-    }
-    return bad == REWRITTEN_BY_HTTP_URL ? null : IllegalArgumentException.class;
+        .hasCauseInstanceOf(bad == UNRESOLVABLE
+            ? UnknownHostException.class : IllegalArgumentException.class);
   }
 
   /** {@code failures} attempts to {@code endpoint} reported as failures, none left in flight. */

@@ -123,15 +123,9 @@ final class AttemptRouting {
     HttpUrl logical = request.url();
     HttpUrl url;
     try {
-      url = logical.newBuilder().host(endpoint.host()).port(endpoint.port()).build();
+      url = EndpointUrls.pointedAt(logical.newBuilder(), endpoint);
     } catch (IllegalArgumentException e) {
-      throw unaddressable(endpoint, "OkHttp refuses its host '" + endpoint.host() + "' in a URL", e);
-    }
-    // OkHttp lower-cases names and rewrites IPv6 literals to the same address; a name it changed
-    // otherwise (it re-encodes xn-- labels) is another name, which would get this endpoint's call.
-    if (endpoint.host().indexOf(':') < 0 && !url.host().equalsIgnoreCase(endpoint.host())) {
-      throw unaddressable(endpoint, "OkHttp rewrites its host '" + endpoint.host() + "' to '"
-          + url.host() + "', another name", null);
+      throw unaddressable(endpoint, e.getMessage(), e);
     }
     Request.Builder builder = request.newBuilder().url(url).tag(Attempt.class, marker);
     if (preserveHost && request.header("Host") == null) {
@@ -151,7 +145,7 @@ final class AttemptRouting {
     return e;
   }
 
-  /** The failure to address {@code endpoint}, logged; {@code cause} null if nothing threw. */
+  /** The failure to address {@code endpoint}, logged. */
   private UnaddressableEndpointException unaddressable(Endpoint endpoint, String reason,
       Exception cause) {
     UnaddressableEndpointException e =

@@ -5,12 +5,10 @@ import java.net.UnknownHostException;
 
 /**
  * An attempt that could not reach its endpoint's address: the name does not resolve, or OkHttp
- * refuses the host in a URL although lb-core accepted it (a name of 253 characters and a root dot,
- * an {@code xn--} label that is not punycode), or would turn it into another name (it re-encodes
- * {@code xn---ab} as {@code xn--ab}). Nothing was sent, so another endpoint may take the call
- * whatever its method. An {@link UnknownHostException}, as the resolver's own failure is, so that
- * callers catching that type keep catching it; the message names the service, the endpoint and the
- * reason, the cause is the original failure (none for a rewritten name).
+ * cannot carry the host in a URL as it is (see {@link EndpointUrls}). Nothing was sent, so another
+ * endpoint may take the call whatever its method. An {@link UnknownHostException}, as the
+ * resolver's own failure is, so that callers catching that type keep catching it; the message
+ * names the service, the endpoint and the reason, the cause is the original failure.
  */
 public final class UnaddressableEndpointException extends UnknownHostException {
   UnaddressableEndpointException(String service, Endpoint endpoint, String reason,
