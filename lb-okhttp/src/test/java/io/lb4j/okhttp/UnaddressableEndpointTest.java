@@ -66,9 +66,12 @@ class UnaddressableEndpointTest {
   }
 
   private OkHttpClient client(LoadBalancingInterceptor interceptor) {
-    OkHttpClient client = LoadBalancedOkHttp.wrap(
+    return closeLater(LoadBalancedOkHttp.wrap(
         new OkHttpClient.Builder().dns(NO_NAMES).callTimeout(Duration.ofSeconds(10)).build(),
-        interceptor);
+        interceptor));
+  }
+
+  private OkHttpClient closeLater(OkHttpClient client) {
     AutoCloseable shutdown = () -> {
       client.dispatcher().executorService().shutdown();
       client.connectionPool().evictAll();
@@ -121,6 +124,22 @@ class UnaddressableEndpointTest {
       assertThat(events).anyMatch(event -> event.type() == HealthEvent.Type.EJECTED
           && event.endpoint().equals(Optional.of(bad)));
     });
+  }
+
+  @Test
+  void postsMoveOnThroughAnInterceptorInstalledByHandToo() throws IOException {
+    Backends backends = harness.backends(2);
+    LoadBalancer balancer = besideTwoGood(BAD_PUNYCODE, backends);
+    // Without wrap() nothing tracks what was sent: the failure's type must say "never sent".
+    OkHttpClient client = closeLater(new OkHttpClient.Builder()
+        .addInterceptor(harness.interceptor(balancer).build()).build());
+
+    for (int i = 0; i < 6; i++) {
+      assertThat(status(client, Harness.post("http://orders/v1/items"))).as("call %d", i)
+          .isEqualTo(200);
+    }
+    assertThat(backends.totalRequests()).isEqualTo(6);
+    assertThat(Harness.stats(balancer, BAD_PUNYCODE).failures()).isPositive();
   }
 
   @ParameterizedTest
