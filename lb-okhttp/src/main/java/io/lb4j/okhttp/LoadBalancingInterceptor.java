@@ -79,11 +79,11 @@ import okhttp3.Response;
  *
  * <p>An endpoint the client cannot address — its name does not resolve, or OkHttp refuses its host
  * in a URL although lb-core accepted it (a 253-character name with a root dot, an {@code xn--}
- * label that is not punycode) or would turn it into another name — fails its attempt with an {@link java.net.UnknownHostException}
- * naming the service, the endpoint and the reason, the original failure as its cause. It counts
- * as that endpoint's failure (so outlier detection ejects it), nothing was sent (so the call goes
- * on to another endpoint whatever its method), and it is logged at WARN at most every 10 s per
- * service.
+ * label that is not punycode) or would turn it into another name — fails its attempt with an
+ * {@link java.net.UnknownHostException} naming the service, the endpoint and the reason, the
+ * original failure as its cause. It counts as that endpoint's failure (so outlier detection ejects
+ * it), nothing was sent (so the call goes on to another endpoint whatever its method), and it is
+ * logged at WARN at most every 10 s per service.
  *
  * <p>With {@link Builder#hedging} set, idempotent calls through a {@link LoadBalancedOkHttp#wrap
  * wrapped} client are hedged instead: see {@link HedgingPolicy}.

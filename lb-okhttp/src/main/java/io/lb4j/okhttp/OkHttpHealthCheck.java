@@ -30,10 +30,10 @@ import okhttp3.Response;
  * scheduler) and never throw: any failure, timeout or unexpected status completes the future with
  * {@code false}, except an endpoint whose host OkHttp cannot put in a URL as it is (see
  * {@link LoadBalancingInterceptor}), which completes it exceptionally with the reason, for the
- * tracker to log; either way the probe failed. Cancelling the future cancels the OkHttp call and releases its connection; the
- * tracker does so when its {@link io.lb4j.core.HealthTracker.Builder#healthCheckTimeout health-check
- * timeout} runs out, so the shorter of that and {@link Builder#timeout} bounds a probe. Thread-safe
- * and immutable.
+ * tracker to log; either way the probe failed. Cancelling the future cancels the OkHttp call and
+ * releases its connection; the tracker does so when its
+ * {@link io.lb4j.core.HealthTracker.Builder#healthCheckTimeout health-check timeout} runs out, so
+ * the shorter of that and {@link Builder#timeout} bounds a probe. Thread-safe and immutable.
  */
 public final class OkHttpHealthCheck implements HealthCheck {
   private final OkHttpClient client;
@@ -64,7 +64,8 @@ public final class OkHttpHealthCheck implements HealthCheck {
     Objects.requireNonNull(endpoint, "endpoint");
     HttpUrl url;
     try {
-      url = EndpointUrls.pointedAt(new HttpUrl.Builder().scheme(scheme).encodedPath(path), endpoint);
+      url = EndpointUrls.pointedAt(
+          new HttpUrl.Builder().scheme(scheme).encodedPath(path), endpoint);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -70,7 +70,8 @@ class OkHttpHealthCheckTest {
   }
 
   @Test
-  void endpointOkHttpCannotAddressFailsTheProbeWithoutThrowingOrProbingAnotherName() throws Exception {
+  void endpointOkHttpCannotAddressFailsTheProbeWithoutThrowingOrProbingAnotherName()
+      throws Exception {
     List<String> lookedUp = new CopyOnWriteArrayList<>();
     OkHttpHealthCheck recording = OkHttpHealthCheck.builder(new OkHttpClient.Builder()
         .dns(hostname -> {

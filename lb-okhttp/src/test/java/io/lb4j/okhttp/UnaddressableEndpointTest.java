@@ -97,7 +97,8 @@ class UnaddressableEndpointTest {
   }
 
   private static Request getOrPost(int i) {
-    return i % 2 == 0 ? Harness.post("http://orders/v1/items") : Harness.get("http://orders/v1/items");
+    String url = "http://orders/v1/items";
+    return i % 2 == 0 ? Harness.post(url) : Harness.get(url);
   }
 
   @ParameterizedTest
@@ -240,7 +241,8 @@ class UnaddressableEndpointTest {
             all.append('\n').append(earlier.getMessage());
           }
           assertThat(failure.getSuppressed()).hasSize(2);
-          assertThat(all).contains(UNRESOLVABLE.id(), TOO_LONG_FOR_HTTP_URL.id(), BAD_PUNYCODE.id());
+          assertThat(all)
+              .contains(UNRESOLVABLE.id(), TOO_LONG_FOR_HTTP_URL.id(), BAD_PUNYCODE.id());
         });
     for (Endpoint endpoint : List.of(UNRESOLVABLE, TOO_LONG_FOR_HTTP_URL, BAD_PUNYCODE)) {
       assertReported(balancer, endpoint, 1);

@@ -9,8 +9,8 @@ import okhttp3.Request;
 /**
  * Everything the interceptor keeps for one logical service: its balancer, the keys it routes by,
  * its retry budget, its endpoints' breakers, its recent latencies (for adaptive hedging), the
- * limiters of its budget and address warnings and the listener of its calls. Immutable references to
- * thread-safe parts.
+ * limiters of its budget and address warnings and the listener of its calls. Immutable
+ * references to thread-safe parts.
  *
  * @param hashKey the affinity key, or null for none
  * @param sessionKey the sticky-session id, or null for none
