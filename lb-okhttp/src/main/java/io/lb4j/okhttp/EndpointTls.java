@@ -7,6 +7,7 @@ import io.lb4j.okhttp.internal.ServiceNameVerifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -118,7 +119,10 @@ public final class EndpointTls {
     /**
      * The configured TLS rule.
      *
-     * @throws IllegalArgumentException if {@link #verifyAs} names a service never added
+     * @throws IllegalArgumentException if {@link #verifyAs} names a service never added, or a
+     *     service's TLS name cannot be sent as SNI (the JDK takes letters, digits and inner
+     *     hyphens only, without a root dot: {@code orders_v2} and {@code orders.} are host names
+     *     but no server names)
      */
     public EndpointTls build() {
       for (String service : tlsNames.keySet()) {
@@ -128,8 +132,22 @@ public final class EndpointTls {
         }
       }
       Map<String, String> names = new LinkedHashMap<>();
-      services.keySet().forEach(service -> names.put(service, tlsNames.getOrDefault(service, service)));
+      services.keySet().forEach(service -> names.put(service, serverName(service)));
       return new EndpointTls(new ServiceNames(services, names));
+    }
+
+    private String serverName(String service) {
+      String tlsName = tlsNames.get(service);
+      try {
+        new SNIHostName(tlsName == null ? service : tlsName);
+      } catch (IllegalArgumentException e) {
+        String which = tlsName == null
+            ? "service '" + service + "'"
+            : "tlsName '" + tlsName + "' of service '" + service + "'";
+        throw new IllegalArgumentException(which + " cannot be sent as a TLS server name (SNI): "
+            + e.getMessage() + "; give one that can with verifyAs(service, tlsName)", e);
+      }
+      return tlsName == null ? service : tlsName;
     }
 
     private static String hostName(String field, String name) {

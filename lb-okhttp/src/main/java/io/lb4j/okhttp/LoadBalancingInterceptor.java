@@ -77,6 +77,14 @@ import okhttp3.Response;
  * open circuit breakers, whose cause is lb-core's
  * {@link io.lb4j.core.NoEndpointAvailableException}.
  *
+ * <p>An endpoint the client cannot address — its name does not resolve, or OkHttp refuses its host
+ * in a URL although lb-core accepted it (a 253-character name with a root dot, an {@code xn--}
+ * label that is not punycode) or would turn it into another name — fails its attempt with an
+ * {@link java.net.UnknownHostException} naming the service, the endpoint and the reason, the
+ * original failure as its cause. It counts as that endpoint's failure (so outlier detection ejects
+ * it), nothing was sent (so the call goes on to another endpoint whatever its method), and it is
+ * logged at WARN at most every 10 s per service.
+ *
  * <p>With {@link Builder#hedging} set, idempotent calls through a {@link LoadBalancedOkHttp#wrap
  * wrapped} client are hedged instead: see {@link HedgingPolicy}.
  *
@@ -446,7 +454,8 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
           new RetryBudget(budgetRatio, minRetriesPerSecond, windowNanos, ticker),
           new EndpointBreakers(name, registry, balancer, ticker),
           hedging != null && hedging.isAdaptive() ? new RecentLatencies(hedging.percentile()) : null,
-          new RateLimitedLog(windowNanos, ticker), isolated)));
+          new RateLimitedLog(windowNanos, ticker), new RateLimitedLog(windowNanos, ticker),
+          isolated)));
       RetryPolicy policy = new RetryPolicy(maxAttempts, retryableStatuses, backoffFunction(),
           retryAfterCap.toNanos(), perTryTimeout.toNanos(), bodyBufferLimit, sleeper, ticker,
           clock);

@@ -2,6 +2,7 @@ package io.lb4j.okhttp;
 
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.HealthCheck;
+import io.lb4j.okhttp.internal.EndpointUrls;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,10 +28,12 @@ import okhttp3.Response;
  * <p>Send it a plain client, not a load-balanced one: a probe must reach exactly the endpoint it
  * checks. Probes are asynchronous (OkHttp's dispatcher, so they never block the tracker's
  * scheduler) and never throw: any failure, timeout or unexpected status completes the future with
- * {@code false}. Cancelling the future cancels the OkHttp call and releases its connection; the
- * tracker does so when its {@link io.lb4j.core.HealthTracker.Builder#healthCheckTimeout health-check
- * timeout} runs out, so the shorter of that and {@link Builder#timeout} bounds a probe. Thread-safe
- * and immutable.
+ * {@code false}, except an endpoint whose host OkHttp cannot put in a URL as it is (see
+ * {@link LoadBalancingInterceptor}), which completes it exceptionally with the reason, for the
+ * tracker to log; either way the probe failed. Cancelling the future cancels the OkHttp call and
+ * releases its connection; the tracker does so when its
+ * {@link io.lb4j.core.HealthTracker.Builder#healthCheckTimeout health-check timeout} runs out, so
+ * the shorter of that and {@link Builder#timeout} bounds a probe. Thread-safe and immutable.
  */
 public final class OkHttpHealthCheck implements HealthCheck {
   private final OkHttpClient client;
@@ -59,8 +62,13 @@ public final class OkHttpHealthCheck implements HealthCheck {
   @Override
   public CompletableFuture<Boolean> check(Endpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
-    HttpUrl url = new HttpUrl.Builder().scheme(scheme).host(endpoint.host()).port(endpoint.port())
-        .encodedPath(path).build();
+    HttpUrl url;
+    try {
+      url = EndpointUrls.pointedAt(
+          new HttpUrl.Builder().scheme(scheme).encodedPath(path), endpoint);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     CompletableFuture<Boolean> result = new CompletableFuture<>();
     Call call = client.newCall(new Request.Builder().url(url).build());
     call.enqueue(new Callback() {

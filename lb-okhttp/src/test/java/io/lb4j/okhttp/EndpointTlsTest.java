@@ -2,11 +2,15 @@ package io.lb4j.okhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.MutableServerList;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +46,11 @@ class EndpointTlsTest {
   }
 
   private MockWebServer serverWithCertificateFor(String name) throws IOException {
+    return serverWithCertificateFor(name, InetAddress.getLoopbackAddress());
+  }
+
+  private MockWebServer serverWithCertificateFor(String name, InetAddress address)
+      throws IOException {
     HeldCertificate certificate = new HeldCertificate.Builder().signedBy(CA).addSubjectAlternativeName(name)
         .commonName(name).build();
     HandshakeCertificates server = new HandshakeCertificates.Builder()
@@ -49,14 +58,18 @@ class EndpointTlsTest {
     MockWebServer web = new MockWebServer();
     web.useHttps(server.sslSocketFactory());
     web.enqueue(new MockResponse.Builder().body("hello from " + name).build());
-    web.start(java.net.InetAddress.getLoopbackAddress(), 0);
+    web.start(address, 0);
     closeables.add(web);
     return web;
   }
 
   private OkHttpClient client(MockWebServer web, EndpointTls.Builder tls) {
-    LoadBalancer balancer = LoadBalancer.builder(MutableServerList.of(
-        Endpoint.of(web.getHostName(), web.getPort()))).name("orders").build();
+    return client(Endpoint.of(web.getHostName(), web.getPort()), tls);
+  }
+
+  private OkHttpClient client(Endpoint endpoint, EndpointTls.Builder tls) {
+    LoadBalancer balancer = LoadBalancer.builder(MutableServerList.of(endpoint)).name("orders")
+        .build();
     closeables.add(balancer);
     HandshakeCertificates trust = new HandshakeCertificates.Builder()
         .addTrustedCertificate(CA.certificate()).build();
@@ -137,6 +150,42 @@ class EndpointTlsTest {
         Endpoint.of("10.0.0.1", 80))).build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("service must be a host name, was 'not a host'");
+  }
+
+  @Test
+  void builderRejectsNamesTlsCannotSendAsServerNameNamingThem() {
+    LoadBalancer balancer = LoadBalancer.builder(MutableServerList.of(Endpoint.of("10.0.0.1", 80)))
+        .build();
+    closeables.add(balancer);
+    // Names OkHttp takes in a URL, the JDK not as SNI: they failed every handshake, raw.
+    assertThatThrownBy(() -> EndpointTls.builder().service("orders_v2", balancer).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("service 'orders_v2' cannot be sent as a TLS server name (SNI)")
+        .hasMessageContaining("verifyAs");
+    assertThatThrownBy(() -> EndpointTls.builder().service("orders", balancer)
+        .verifyAs("orders", "orders.default.svc.").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("tlsName 'orders.default.svc.' of service 'orders' cannot be sent "
+            + "as a TLS server name (SNI)");
+
+    assertThat(EndpointTls.builder().service("orders_v2", balancer)
+        .verifyAs("orders_v2", "orders-v2.default.svc").build()).isNotNull();
+  }
+
+  @Test
+  void ipv6EndpointWrittenInFullIsVerifiedAgainstTheServiceName() throws Exception {
+    InetAddress ipv6Loopback = InetAddress.getByName("::1");
+    try (ServerSocket probe = new ServerSocket(0, 1, ipv6Loopback)) {
+      assumeTrue(probe.getInetAddress() instanceof Inet6Address, "no IPv6 loopback");
+    } catch (IOException e) {
+      assumeTrue(false, "no IPv6 loopback: " + e);
+    }
+    MockWebServer web = serverWithCertificateFor("orders.default.svc", ipv6Loopback);
+    // OkHttp connects to "::1", its form of this address: the same endpoint.
+    OkHttpClient client = client(Endpoint.of("0:0:0:0:0:0:0:1", web.getPort()),
+        EndpointTls.builder().verifyAs("orders", "orders.default.svc"));
+
+    assertThat(get(client, "https://orders/v1/items")).isEqualTo("hello from orders.default.svc");
   }
 
   private static List<Throwable> sslFailures(Throwable failure) {

@@ -10,6 +10,7 @@ import io.lb4j.core.HealthTracker;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.MutableServerList;
 import java.io.IOException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -76,6 +77,24 @@ class OkHttpHealthCheckTest {
   @Test
   void refusedConnectionIsUnhealthy() throws Exception {
     assertThat(check.check(Backends.refusedEndpoint()).get(5, TimeUnit.SECONDS)).isFalse();
+  }
+
+  @Test
+  void endpointOkHttpCannotAddressFailsTheProbeWithoutThrowingOrProbingAnotherName()
+      throws Exception {
+    List<String> lookedUp = new CopyOnWriteArrayList<>();
+    OkHttpHealthCheck recording = OkHttpHealthCheck.builder(new OkHttpClient.Builder()
+        .dns(hostname -> {
+          lookedUp.add(hostname);
+          throw new UnknownHostException(hostname + ": no name resolves in this test");
+        }).build()).build();
+
+    // HttpUrl refuses the first; it would turn the second into xn--ab.example, another name.
+    for (String host : List.of("xn--zz.example", "xn---ab.example")) {
+      assertThat(recording.check(Endpoint.of(host, 80)).toCompletableFuture()).as(host)
+          .failsWithin(Duration.ofSeconds(5)).withThrowableThat().withMessageContaining(host);
+    }
+    assertThat(lookedUp).isEmpty();
   }
 
   @Test

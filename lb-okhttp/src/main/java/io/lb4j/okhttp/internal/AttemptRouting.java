@@ -12,6 +12,7 @@ import io.lb4j.okhttp.internal.RequestSentMarker.Attempt;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,15 +112,46 @@ final class AttemptRouting {
     return new IOException(message.append(e.getMessage()).toString(), e);
   }
 
-  /** {@code request} sent to {@code endpoint}, tagged with {@code marker}. */
-  Request routed(Request request, Endpoint endpoint, Attempt marker) {
+  /**
+   * {@code request} sent to {@code endpoint}, tagged with {@code marker}.
+   *
+   * @throws UnaddressableEndpointException if OkHttp refuses the endpoint's host in a URL, or
+   *     would turn it into another name
+   */
+  Request routed(Request request, Endpoint endpoint, Attempt marker)
+      throws UnaddressableEndpointException {
     HttpUrl logical = request.url();
-    HttpUrl url = logical.newBuilder().host(endpoint.host()).port(endpoint.port()).build();
+    HttpUrl url;
+    try {
+      url = EndpointUrls.pointedAt(logical.newBuilder(), endpoint);
+    } catch (IllegalArgumentException e) {
+      throw unaddressable(endpoint, e.getMessage(), e);
+    }
     Request.Builder builder = request.newBuilder().url(url).tag(Attempt.class, marker);
     if (preserveHost && request.header("Host") == null) {
       builder.header("Host", hostHeader(logical));
     }
     return builder.build();
+  }
+
+  /**
+   * {@code e}, an attempt's failure, naming {@code endpoint} when it is the failure to resolve its
+   * name; thread-safe.
+   */
+  IOException attributed(Endpoint endpoint, IOException e) {
+    if (e instanceof UnknownHostException && !(e instanceof UnaddressableEndpointException)) {
+      return unaddressable(endpoint, "its name does not resolve (" + e.getMessage() + ")", e);
+    }
+    return e;
+  }
+
+  /** The failure to address {@code endpoint}, logged. */
+  private UnaddressableEndpointException unaddressable(Endpoint endpoint, String reason,
+      Exception cause) {
+    UnaddressableEndpointException e =
+        new UnaddressableEndpointException(route.name(), endpoint, reason, cause);
+    route.warnUnaddressable(log, e);
+    return e;
   }
 
   private static String hostHeader(HttpUrl url) {

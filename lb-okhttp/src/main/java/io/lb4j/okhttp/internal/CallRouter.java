@@ -94,7 +94,7 @@ public final class CallRouter {
         Request routed = routing.routed(request, endpoint, marker);
         response = marker.restore(attemptChain().proceed(routed));
       } catch (IOException caught) {
-        IOException e = SentAttemptFailure.unwrap(caught);
+        IOException e = routing.attributed(endpoint, SentAttemptFailure.unwrap(caught));
         // The request may have reached the server, and sending it twice could do harm.
         boolean resendForbidden = !mayResend && mayHaveBeenSent(marker, e);
         if (!retryAfterFailure(e, pick, attempt, start, context, resendForbidden)) {

@@ -75,12 +75,13 @@ public final class HedgedCall {
     Request request = chain.request();
     PickContext context = route.contextFor(request);
     route.budget().deposit();
+    long nextHedgeAt;
     try {
-      launch(request, context);
+      // An attempt that could not start is a failure: the next hedge goes at once.
+      nextHedgeAt = launch(request, context) ? now() + delayNanos() : now();
     } catch (NoEndpointAvailableException e) {
       throw routing.noEndpoint(e);
     }
-    long nextHedgeAt = now() + delayNanos();
     try {
       while (true) {
         if (chain.call().isCanceled()) {
@@ -91,8 +92,7 @@ public final class HedgedCall {
         long now = now();
         boolean hedgePending = mayHedge && launched < hedging.maxAttempts();
         if (hedgePending && now >= nextHedgeAt) {
-          hedge(request, context);
-          nextHedgeAt = now + delayNanos();
+          nextHedgeAt = hedge(request, context) ? now + delayNanos() : now;
           continue;
         }
         if (running.isEmpty()) {
@@ -169,27 +169,35 @@ public final class HedgedCall {
     throw lastFailure();
   }
 
-  /** Sends the next hedge if an untried endpoint, budget and time remain; else stops hedging. */
-  private void hedge(Request request, PickContext context) {
+  /**
+   * Sends the next hedge if an untried endpoint, budget and time remain; else stops hedging.
+   * Returns whether an attempt started.
+   */
+  private boolean hedge(Request request, PickContext context) {
     // Every eligible endpoint was tried: a hedge must never go to the same instance twice.
     if (!routing.hasUntried(context) || (callTimeoutNanos > 0 && remainingNanos() <= 0)) {
       mayHedge = false;
-      return;
+      return false;
     }
     // Hedges are retries sent early: the same budget keeps them off a struggling fleet.
     if (!route.budget().tryWithdraw()) {
       route.warnBudgetExhausted(log);
       mayHedge = false;
-      return;
+      return false;
     }
     try {
-      launch(request, context);
+      return launch(request, context);
     } catch (NoEndpointAvailableException e) {
       mayHedge = false;
+      return false;
     }
   }
 
-  private void launch(Request request, PickContext context) {
+  /**
+   * Starts an attempt on a picked endpoint. Returns false if the endpoint could not be addressed:
+   * its failure, recorded, and nothing sent.
+   */
+  private boolean launch(Request request, PickContext context) {
     context.attempt(launched + 1);
     Pick pick = routing.pickPermitted(context);
     context.exclude(pick.endpoint());
@@ -198,6 +206,10 @@ public final class HedgedCall {
     Call call;
     try {
       call = client.newCall(routing.routed(request, pick.endpoint(), marker));
+    } catch (UnaddressableEndpointException e) {
+      routing.recordFailure(pick, launched, 0, e);
+      failures.add(e);
+      return false;
     } catch (RuntimeException | Error e) {
       routing.giveBack(pick, launched);
       throw e;
@@ -217,9 +229,11 @@ public final class HedgedCall {
       @Override
       public void onFailure(Call call, IOException e) {
         long elapsed = elapsedSince(attempt.start);
-        attempt.deliver(new Outcome(attempt, null, SentAttemptFailure.unwrap(e), elapsed));
+        IOException failure = routing.attributed(pick.endpoint(), SentAttemptFailure.unwrap(e));
+        attempt.deliver(new Outcome(attempt, null, failure, elapsed));
       }
     });
+    return true;
   }
 
   /**

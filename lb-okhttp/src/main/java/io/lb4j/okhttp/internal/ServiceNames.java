@@ -4,6 +4,7 @@ import io.lb4j.core.Endpoint;
 import io.lb4j.core.LoadBalancer;
 import java.util.List;
 import java.util.Map;
+import okhttp3.HttpUrl;
 
 /**
  * Finds the TLS name of an endpoint address: the name of the configured service whose balancer
@@ -28,12 +29,27 @@ public final class ServiceNames {
     for (Map.Entry<String, LoadBalancer> service : services.entrySet()) {
       List<Endpoint> endpoints = service.getValue().endpoints();
       for (Endpoint endpoint : endpoints) {
-        if (endpoint.port() == port && endpoint.host().equalsIgnoreCase(host)) {
+        if (endpoint.port() == port && isConnectedHost(endpoint.host(), host)) {
           return tlsNames.get(service.getKey());
         }
       }
     }
     return null;
+  }
+
+  /**
+   * Whether OkHttp, routed to {@code endpointHost}, connects to {@code host}: it lower-cases names
+   * and writes IPv6 literals in their shortest form ({@code 0:0:0:0:0:0:0:1} as {@code ::1}).
+   */
+  private static boolean isConnectedHost(String endpointHost, String host) {
+    if (endpointHost.equalsIgnoreCase(host)) {
+      return true;
+    }
+    if (endpointHost.indexOf(':') < 0) {
+      return false;
+    }
+    HttpUrl url = HttpUrl.parse("https://[" + endpointHost + "]/");
+    return url != null && url.host().equals(host);
   }
 
   @Override

@@ -9,8 +9,8 @@ import okhttp3.Request;
 /**
  * Everything the interceptor keeps for one logical service: its balancer, the keys it routes by,
  * its retry budget, its endpoints' breakers, its recent latencies (for adaptive hedging), the
- * limiter of its budget warnings and the listener of its calls. Immutable references to
- * thread-safe parts.
+ * limiters of its budget and address warnings and the listener of its calls. Immutable
+ * references to thread-safe parts.
  *
  * @param hashKey the affinity key, or null for none
  * @param sessionKey the sticky-session id, or null for none
@@ -26,6 +26,7 @@ public record ServiceRoute(
     EndpointBreakers breakers,
     RecentLatencies latencies,
     RateLimitedLog budgetWarnings,
+    RateLimitedLog addressWarnings,
     CallListener listener) {
 
   /** A fresh context carrying {@code request}'s hash key and session id, where configured. */
@@ -51,6 +52,14 @@ public record ServiceRoute(
     if (budgetWarnings.tryAcquire()) {
       log.warn("service '{}': retry budget exhausted, failures go back to callers without retry "
           + "and calls go unhedged (logged at most every 10 s)", name);
+    }
+  }
+
+  /** Logs, at most every 10 s, that an endpoint could not be addressed. */
+  public void warnUnaddressable(org.slf4j.Logger log, UnaddressableEndpointException e) {
+    if (addressWarnings.tryAcquire()) {
+      log.warn("{}; counted as its failure, calls go on to other endpoints "
+          + "(logged at most every 10 s per service)", e.getMessage());
     }
   }
 }
