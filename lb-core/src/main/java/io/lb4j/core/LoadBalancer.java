@@ -1,7 +1,6 @@
 package io.lb4j.core;
 
 import io.lb4j.core.NoEndpointAvailableException.Reason;
-import io.lb4j.core.ServerList.Subscription;
 import io.lb4j.core.internal.Arguments;
 import io.lb4j.core.internal.concurrent.Listeners;
 import io.lb4j.core.internal.explain.PickCounters;
