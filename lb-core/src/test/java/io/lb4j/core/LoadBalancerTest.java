@@ -312,4 +312,22 @@ class LoadBalancerTest {
       }
     }
   }
+
+  @Test
+  void closedBalancerRefusesPicksNamingItself() {
+    LoadBalancer lb = LoadBalancer.builder(ServerList.of(A, B)).name("orders").build();
+    lb.pick().complete(true);
+
+    lb.close();
+    lb.close(); // idempotent
+
+    for (Runnable handsOutWork : List.<Runnable>of(lb::pick, () -> lb.pick(PickContext.create()),
+        () -> lb.explain(PickContext.create()), () -> lb.selector().select(PickContext.create()))) {
+      assertThatThrownBy(handsOutWork::run)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("load balancer 'orders' is closed");
+    }
+    assertThat(lb.selector().candidates().isEmpty()).isTrue();
+    assertThat(lb.endpoints()).containsExactly(A, B);
+  }
 }

@@ -152,15 +152,32 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
     long start = policy.ticker().read();
     Response response;
     try {
-      response = hedging != null && sendsTracked && policy.mayResendAfterSent(chain.request())
-          ? new HedgedCall(chain, route, policy, hedging, attemptClient, preserveHost).proceed()
-          : new CallRouter(chain, route, policy, sendsTracked, preserveHost).proceed();
+      response = route(chain, route, sendsTracked);
     } catch (IOException e) {
       route.listener().callEnded(route.name(), outcomeOf(chain, e), elapsedSince(start));
       throw e;
     }
     route.listener().callEnded(route.name(), Outcome.ofStatus(response.code()), elapsedSince(start));
     return response;
+  }
+
+  /**
+   * Routes the call. A balancer closed before or during the call refuses its picks with an
+   * {@link IllegalStateException}; the call then fails with an {@link IOException} carrying its
+   * message ("load balancer 'orders' is closed"): OkHttp's {@code enqueue()} would turn a runtime
+   * exception into a "canceled" failure and rethrow it on its dispatcher thread.
+   */
+  private Response route(Chain chain, ServiceRoute route, boolean sendsTracked) throws IOException {
+    try {
+      return hedging != null && sendsTracked && policy.mayResendAfterSent(chain.request())
+          ? new HedgedCall(chain, route, policy, hedging, attemptClient, preserveHost).proceed()
+          : new CallRouter(chain, route, policy, sendsTracked, preserveHost).proceed();
+    } catch (IllegalStateException e) {
+      if (!route.balancer().isClosed()) {
+        throw e;
+      }
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   private static Outcome outcomeOf(Chain chain, IOException e) {
