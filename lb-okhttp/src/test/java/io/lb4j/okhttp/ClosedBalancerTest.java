@@ -29,12 +29,15 @@ class ClosedBalancerTest {
     harness.close();
   }
 
+  private OkHttpClient clientOver(LoadBalancer balancer) {
+    return LoadBalancedOkHttp.wrap(new OkHttpClient(), harness.interceptor(balancer).build());
+  }
+
   @Test
   void executeThroughAClosedBalancerFailsNamingItAndSendsNothing() throws IOException {
     Backends backends = harness.backends(2);
     LoadBalancer balancer = harness.balancer(backends.serverList());
-    OkHttpClient client =
-        LoadBalancedOkHttp.wrap(new OkHttpClient(), harness.interceptor(balancer).build());
+    OkHttpClient client = clientOver(balancer);
     client.newCall(Harness.get("http://orders/")).execute().close();
 
     balancer.close();
@@ -49,8 +52,7 @@ class ClosedBalancerTest {
   void enqueueThroughAClosedBalancerFailsNamingItNotAsACancel() throws Exception {
     Backends backends = harness.backends(2);
     LoadBalancer balancer = harness.balancer(backends.serverList());
-    OkHttpClient client =
-        LoadBalancedOkHttp.wrap(new OkHttpClient(), harness.interceptor(balancer).build());
+    OkHttpClient client = clientOver(balancer);
     balancer.close();
 
     CompletableFuture<Response> call = Harness.enqueue(client.newCall(Harness.get("http://orders/")));
@@ -71,8 +73,7 @@ class ClosedBalancerTest {
       balancer.close(); // while the first attempt is out: its retry must not be picked
       return Backends.status(503);
     });
-    OkHttpClient client =
-        LoadBalancedOkHttp.wrap(new OkHttpClient(), harness.interceptor(balancer).build());
+    OkHttpClient client = clientOver(balancer);
 
     try (Response response = client.newCall(Harness.get("http://orders/")).execute()) {
       assertThat(response.code()).isEqualTo(503);
