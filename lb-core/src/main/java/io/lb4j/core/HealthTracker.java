@@ -4,7 +4,6 @@ import static io.lb4j.core.internal.Arguments.atLeast;
 import static io.lb4j.core.internal.Arguments.percent;
 import static io.lb4j.core.internal.Arguments.positive;
 
-import io.lb4j.core.ServerList.Subscription;
 import io.lb4j.core.internal.concurrent.FallbackScheduler;
 import io.lb4j.core.internal.concurrent.PeriodicTask;
 import io.lb4j.core.internal.concurrent.SharedScheduler;
@@ -85,9 +84,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthTracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthTracker.class);
-
-  /** The source of marks made through {@link #markUnavailable(Endpoint, String)}: {@value}. */
-  public static final String DEFAULT_MARK_SOURCE = "default";
 
   private final HealthStateMachine machine;
   private final PeriodicTask refreshTask;
@@ -200,31 +196,23 @@ public final class HealthTracker implements AutoCloseable {
   }
 
   /**
-   * Marks {@code endpoint} unavailable on behalf of {@link #DEFAULT_MARK_SOURCE}; the same as
-   * {@code markUnavailable(endpoint, DEFAULT_MARK_SOURCE, reason)}.
-   */
-  public void markUnavailable(Endpoint endpoint, String reason) {
-    markUnavailable(endpoint, DEFAULT_MARK_SOURCE, reason);
-  }
-
-  /**
-   * Lifts the mark of {@link #DEFAULT_MARK_SOURCE}; the same as
-   * {@code markAvailable(endpoint, DEFAULT_MARK_SOURCE, reason)}. Marks of other sources stay.
-   */
-  public void markAvailable(Endpoint endpoint, String reason) {
-    markAvailable(endpoint, DEFAULT_MARK_SOURCE, reason);
-  }
-
-  /**
    * Marks {@code endpoint} unavailable, a <em>hard</em> removal, on behalf of {@code source} (an
    * operator's drain, a deployment tool) until that source calls {@link #markAvailable(Endpoint,
    * String, String)}. Automatic detectors such as circuit breakers use {@link #reportUnhealthy}
-   * instead, so that panic mode and the ejection budget apply to them. The endpoint stays unavailable while any source marks it. A source marking it again
+   * instead, so that panic mode and the ejection budget apply to them. There is no default source:
+   * the source and the reason are both strings, and a form that took one of them alone would
+   * be read with the other's meaning. The endpoint stays unavailable while any source marks it. A
+   * source marking it again
    * changes nothing (its first reason stays). The first mark publishes a
    * {@link HealthEvent.Type#MARKED_UNAVAILABLE} event and a change; further sources' marks are
    * logged and shown in {@link #snapshot()}, and publish nothing, since eligibility does not
    * change. Marks hold in panic mode too, and end when the endpoint leaves the membership.
    *
+   * @param endpoint the endpoint concerned
+   * @param source who decides, e.g. {@code "operator"} or {@code "deploy-tool"}: the key that only
+   *     this source's own lift removes; never blank
+   * @param reason why, for the logs, the events and {@link #snapshot()}
+   * @throws NullPointerException if any argument is null
    * @throws IllegalArgumentException if {@code source} is blank
    */
   public void markUnavailable(Endpoint endpoint, String source, String reason) {
@@ -237,6 +225,11 @@ public final class HealthTracker implements AutoCloseable {
    * lifting the last mark makes the endpoint available again (unless ejected or probed down) and
    * publishes a {@link HealthEvent.Type#MARKED_AVAILABLE} event and a change.
    *
+   * @param endpoint the endpoint concerned
+   * @param source who decides, e.g. {@code "operator"} or {@code "deploy-tool"}: the key that only
+   *     this source's own lift removes; never blank
+   * @param reason why, for the logs, the events and {@link #snapshot()}
+   * @throws NullPointerException if any argument is null
    * @throws IllegalArgumentException if {@code source} is blank
    */
   public void markAvailable(Endpoint endpoint, String source, String reason) {
@@ -257,6 +250,11 @@ public final class HealthTracker implements AutoCloseable {
    * ignored and end when the endpoint leaves the membership. The verdict that takes an endpoint
    * out publishes a {@link HealthEvent.Type#REPORTED_UNHEALTHY} event and a change.
    *
+   * @param endpoint the endpoint concerned
+   * @param source who decides, e.g. {@code "operator"} or {@code "deploy-tool"}: the key that only
+   *     this source's own lift removes; never blank
+   * @param reason why, for the logs, the events and {@link #snapshot()}
+   * @throws NullPointerException if any argument is null
    * @throws IllegalArgumentException if {@code source} is blank
    */
   public void reportUnhealthy(Endpoint endpoint, String source, String reason) {
@@ -269,6 +267,11 @@ public final class HealthTracker implements AutoCloseable {
    * logged. Lifting the last verdict publishes a {@link HealthEvent.Type#REPORTED_HEALTHY} event
    * and, if that brings the endpoint back, a change (it then ramps up with fresh counters).
    *
+   * @param endpoint the endpoint concerned
+   * @param source who decides, e.g. {@code "operator"} or {@code "deploy-tool"}: the key that only
+   *     this source's own lift removes; never blank
+   * @param reason why, for the logs, the events and {@link #snapshot()}
+   * @throws NullPointerException if any argument is null
    * @throws IllegalArgumentException if {@code source} is blank
    */
   public void reportHealthy(Endpoint endpoint, String source, String reason) {
@@ -443,14 +446,14 @@ public final class HealthTracker implements AutoCloseable {
 
     /**
      * Ejects an endpoint when at least this percentage of its calls failed over the failure-rate
-     * window (given {@link #failureRateMinRequests} calls); 0 disables the rule. Default 50%, below
+     * window (given {@link #failureRateMinRequests} calls), 0 to 100; 0 disables the rule. Default 50%, below
      * Envoy's and gRPC's failure-percentage threshold (85%): a client sees only its own share of an
      * endpoint's traffic, so it must act on a smaller sample, and an endpoint failing half of its
      * calls already costs more in retries than it serves. Catches the intermittent failures that
      * never make five in a row.
      */
-    public Builder failureRateThreshold(int percent) {
-      this.failureRatePercent = percent(percent, "failureRateThreshold");
+    public Builder failureRateThresholdPercent(int percent) {
+      this.failureRatePercent = percent(percent, "failureRateThresholdPercent");
       return this;
     }
 
@@ -493,8 +496,8 @@ public final class HealthTracker implements AutoCloseable {
     }
 
     /**
-     * The largest share of members that outlier detection may hold ejected at once; an ejection
-     * that would exceed it is refused (logged once per endpoint). Rounded down: with the default,
+     * The largest percentage of members, 0 to 100, that outlier detection may hold ejected at once;
+     * an ejection that would exceed it is refused (logged once per endpoint). Rounded down: with the default,
      * 1 of 3 members, 5 of 10. Default 50%: Envoy's 10% assumes large fleets behind a proxy (and
      * Envoy ejects at least one host anyway), while client-side balancers often see 3 to 10
      * endpoints, where 10% would forbid every ejection. The cap counts every automatic verdict
@@ -509,10 +512,10 @@ public final class HealthTracker implements AutoCloseable {
     /**
      * When fewer than this percentage of members are available, {@link HealthTracker#eligible}
      * returns every member not marked unavailable: spreading load over all is better than crushing
-     * the few left. 0 disables panic mode. Default 50%, Envoy's {@code healthy_panic_threshold}.
+     * the few left. 0 to 100; 0 disables panic mode. Default 50%, Envoy's {@code healthy_panic_threshold}.
      */
-    public Builder panicThreshold(int percent) {
-      this.panicThresholdPercent = percent(percent, "panicThreshold");
+    public Builder panicThresholdPercent(int percent) {
+      this.panicThresholdPercent = percent(percent, "panicThresholdPercent");
       return this;
     }
 
@@ -550,11 +553,8 @@ public final class HealthTracker implements AutoCloseable {
      * Spreads each probe delay uniformly over interval ± this percentage, so that clients started
      * together do not probe in lockstep. 0 to 50. Default 15%.
      */
-    public Builder healthCheckJitter(int percent) {
-      if (percent < 0 || percent > 50) {
-        throw new IllegalArgumentException("healthCheckJitter must be in [0, 50], was " + percent);
-      }
-      this.healthCheckJitterPercent = percent;
+    public Builder healthCheckJitterPercent(int percent) {
+      this.healthCheckJitterPercent = percent(percent, 0, 50, "healthCheckJitterPercent");
       return this;
     }
 
@@ -595,12 +595,12 @@ public final class HealthTracker implements AutoCloseable {
       return this;
     }
 
-    /** The share of its weight a ramping endpoint starts with, 1 to 100. Default 10%, Envoy's {@code min_weight_percent}. */
-    public Builder slowStartFloor(int percent) {
-      if (percent < 1 || percent > 100) {
-        throw new IllegalArgumentException("slowStartFloor must be in [1, 100], was " + percent);
-      }
-      this.slowStartFloorPercent = percent;
+    /**
+     * The percentage of its weight a ramping endpoint starts with, 1 to 100. Default 10%, Envoy's
+     * {@code min_weight_percent}.
+     */
+    public Builder slowStartFloorPercent(int percent) {
+      this.slowStartFloorPercent = percent(percent, 1, 100, "slowStartFloorPercent");
       return this;
     }
 

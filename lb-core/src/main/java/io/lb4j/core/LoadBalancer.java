@@ -1,12 +1,12 @@
 package io.lb4j.core;
 
 import io.lb4j.core.NoEndpointAvailableException.Reason;
-import io.lb4j.core.ServerList.Subscription;
 import io.lb4j.core.internal.Arguments;
 import io.lb4j.core.internal.concurrent.Listeners;
 import io.lb4j.core.internal.explain.PickCounters;
 import io.lb4j.core.internal.explain.PickExplainer;
 import io.lb4j.core.internal.membership.ZonePreference;
+import io.lb4j.core.internal.select.ClosedSelector;
 import io.lb4j.core.internal.stats.LiveEndpointStats;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. {@link #pick} allocates only the returned {@link Pick} handle (and an exception
  * when nothing can be picked). {@link #close()} stops listening to the server list and tracker,
- * and closes the tracker if the builder created it.
+ * closes the tracker if the builder created it, and makes every later pick fail with an
+ * {@link IllegalStateException} naming the balancer.
  */
 public final class LoadBalancer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
@@ -71,6 +72,7 @@ public final class LoadBalancer implements AutoCloseable {
   private final RandomSource random;
   private final Duration latencyDecay;
   private final ServerList serverList;
+  private final ClosedSelector closedSelector; // published by close()
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Object rebuildLock = new Object();
   private final Map<String, LiveEndpointStats> statsById = new ConcurrentHashMap<>();
@@ -81,6 +83,9 @@ public final class LoadBalancer implements AutoCloseable {
   private volatile List<Endpoint> members = List.of();
   private volatile Selector selector;
   private volatile RuntimeException selectorBuildFailure;
+  // Written under rebuildLock before the closed selector is published, so a pick that sees that
+  // selector sees this too; read by picks only when their selector has no candidates.
+  private volatile boolean closed;
   // The selector a proposed membership was vetted with, until that membership is applied: when
   // every member is eligible at its configured weight (the usual case) it is the very selector to
   // publish, so a membership change builds once, not twice. Guarded by rebuildLock.
@@ -91,6 +96,7 @@ public final class LoadBalancer implements AutoCloseable {
 
   private LoadBalancer(Builder builder, HealthTracker health, boolean ownsHealth) {
     this.name = builder.name;
+    this.closedSelector = new ClosedSelector(builder.name);
     this.algorithm = Objects.requireNonNull(builder.algorithm.forBalancer(), "algorithm.forBalancer()");
     this.health = health;
     this.ownsHealth = ownsHealth;
@@ -153,12 +159,19 @@ public final class LoadBalancer implements AutoCloseable {
    *
    * @throws NoEndpointAvailableException if the list is empty, no endpoint is healthy, or all
    *     eligible ones are excluded by {@code context}
+   * @throws IllegalStateException if the balancer is {@linkplain #close() closed}, naming it
+   *     ({@code "load balancer 'orders' is closed"})
+   * @throws NullPointerException if {@code context} is null
    */
   public Pick pick(PickContext context) {
     Objects.requireNonNull(context, "context");
     Selector current = selector;
     Candidates candidates = current.candidates();
     if (candidates.isEmpty()) {
+      // A closed balancer's selector has no candidates, so this costs open picks nothing.
+      if (closed) {
+        throw closedRefusal();
+      }
       throw refused(nothingEligible());
     }
     int index;
@@ -173,7 +186,12 @@ public final class LoadBalancer implements AutoCloseable {
     return new Pick(candidates.endpoint(index), stats, health, ticker);
   }
 
-  /** Picks with no key, no session and nothing excluded; see {@link #pick(PickContext)}. */
+  /**
+   * Picks with no key, no session and nothing excluded; see {@link #pick(PickContext)}.
+   *
+   * @throws NoEndpointAvailableException as {@link #pick(PickContext)} does
+   * @throws IllegalStateException if the balancer is closed
+   */
   public Pick pick() {
     return pick(NO_CONTEXT);
   }
@@ -189,11 +207,20 @@ public final class LoadBalancer implements AutoCloseable {
    * O(members) and allocating: for diagnostics and debug logging, not for every call.
    *
    * <p>Algorithms outside lb4j's {@link Algorithms} say that they do not explain their choices.
+   *
+   * @throws IllegalStateException if the balancer is closed: it would pick nothing
    */
   public PickExplanation explain(PickContext context) {
     Objects.requireNonNull(context, "context");
+    if (closed) {
+      throw closedRefusal();
+    }
     return PickExplainer.explain(name, algorithm.name(), members, health, zones.isEnabled(),
         selector, statsById::get, context, nothingEligible());
+  }
+
+  private IllegalStateException closedRefusal() {
+    return closedSelector.refusal();
   }
 
   private NoEndpointAvailableException refused(NoEndpointAvailableException e) {
@@ -284,7 +311,11 @@ public final class LoadBalancer implements AutoCloseable {
     return members;
   }
 
-  /** The selector picks currently go through; its candidates are the eligible endpoints. */
+  /**
+   * The selector picks currently go through; its candidates are the eligible endpoints. Once the
+   * balancer is closed, a selector with no candidates whose every selection throws
+   * {@link IllegalStateException} naming the balancer.
+   */
   public Selector selector() {
     return selector;
   }
@@ -384,6 +415,9 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   private void rebuildLocked() {
+    if (closed) {
+      return; // a change delivered while closing must not bring back a selector
+    }
     Selector prebuilt = vetted;
     List<Endpoint> subset =
         subsetting == null ? members : subsetting.subset(members, health::isAvailable);
@@ -426,8 +460,31 @@ public final class LoadBalancer implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Whether {@link #close()} was called: picks are then refused. Lock-free; once true, stays true.
+   */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Stops listening to the server list, the tracker and the subsetting peers, closes the tracker if
+   * the builder created it (and frees a given one for another balancer), and fails
+   * {@link #whenReady()} if it has not completed. From then on {@link #pick}, {@link #explain} and
+   * the {@link #selector()} refuse with {@link IllegalStateException} naming the balancer, rather
+   * than go on serving from the membership and health frozen at closing; picks made before go on
+   * and may still be completed. Queries ({@link #endpoints()}, {@link #stats}, counters) keep
+   * answering from the last state. Idempotent; thread-safe.
+   */
   @Override
   public void close() {
+    synchronized (rebuildLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      selector = closedSelector;
+    }
     subsettingSubscription.close();
     membershipSubscription.close();
     healthSubscription.close();
@@ -441,8 +498,9 @@ public final class LoadBalancer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "LoadBalancer{" + name + ", " + algorithm.name() + ", " + selector.candidates().size()
-        + "/" + members.size() + " eligible}";
+    return "LoadBalancer{" + name + ", " + algorithm.name() + ", "
+        + (closed ? "closed" : selector.candidates().size() + "/" + members.size() + " eligible")
+        + "}";
   }
 
   /** Configures a {@link LoadBalancer}; not thread-safe. Every setter validates at once. */

@@ -124,14 +124,29 @@ public final class Pick implements AutoCloseable {
     }
   }
 
-  /** Whether this pick has ended, by {@link #complete} or {@link #cancel}. */
+  /**
+   * Whether this pick ended by {@link #complete}: its outcome was recorded. False while open and
+   * for a canceled pick. Lock-free; once true, stays true.
+   */
   public boolean isCompleted() {
-    return state != OPEN;
+    return state == COMPLETED;
   }
 
-  /** Whether this pick ended by {@link #cancel}. */
+  /**
+   * Whether this pick ended without an outcome, by {@link #cancel} or by {@link #close()} before
+   * anything else ended it. False while open and for a completed pick. Lock-free; once true, stays
+   * true.
+   */
   public boolean isCanceled() {
     return state == CANCELED;
+  }
+
+  /**
+   * Whether this pick has ended, either way: {@link #isCompleted()} or {@link #isCanceled()}. An
+   * ended pick counts in flight no more, and a further {@code complete} or {@code cancel} throws.
+   */
+  public boolean isDone() {
+    return state != OPEN;
   }
 
   @Override

@@ -2,10 +2,13 @@ package io.lb4j.core;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.StringJoiner;
 
 /**
  * What one pick may take into account: a hash key (for affinity), a session id (for sticky
- * sessions), endpoints to exclude (already tried by this call) and the attempt number.
+ * sessions) and endpoints to exclude (already tried by this call). Which attempt of a call a pick
+ * serves is the caller's business: no algorithm chooses differently for a retry than through the
+ * exclusions, so the context does not carry it.
  *
  * <p>Mutable and <em>not</em> thread-safe: one context belongs to one call at a time. It is meant to
  * be reused across the attempts of a call, and across calls via {@link #reset()}; setting fields
@@ -19,11 +22,10 @@ public final class PickContext {
   private String sessionId;
   private Endpoint[] excluded = new Endpoint[4];
   private int excludedCount;
-  private int attempt = 1;
 
   private PickContext() {}
 
-  /** A context with no key, no session, nothing excluded, attempt 1. */
+  /** A context with no key, no session and nothing excluded. */
   public static PickContext create() {
     return new PickContext();
   }
@@ -35,7 +37,6 @@ public final class PickContext {
     sessionId = null;
     Arrays.fill(excluded, 0, excludedCount, null);
     excludedCount = 0;
-    attempt = 1;
     return this;
   }
 
@@ -125,36 +126,18 @@ public final class PickContext {
     return excludedCount;
   }
 
-  /**
-   * Sets the attempt number of the call this pick serves: 1 for the first try.
-   *
-   * @throws IllegalArgumentException if {@code attempt < 1}
-   */
-  public PickContext attempt(int attempt) {
-    if (attempt < 1) {
-      throw new IllegalArgumentException("attempt must be >= 1, was " + attempt);
-    }
-    this.attempt = attempt;
-    return this;
-  }
-
-  /** The attempt number, 1 unless {@link #attempt(int)} set it. */
-  public int attempt() {
-    return attempt;
-  }
-
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("PickContext{attempt=").append(attempt);
+    StringJoiner fields = new StringJoiner(", ", "PickContext{", "}");
     if (hasHashKey) {
-      sb.append(", hashKey=").append(Long.toHexString(hashKey));
+      fields.add("hashKey=" + Long.toHexString(hashKey));
     }
     if (sessionId != null) {
-      sb.append(", sessionId=").append(sessionId);
+      fields.add("sessionId=" + sessionId);
     }
     if (excludedCount > 0) {
-      sb.append(", excluded=").append(Arrays.toString(Arrays.copyOf(excluded, excludedCount)));
+      fields.add("excluded=" + Arrays.toString(Arrays.copyOf(excluded, excludedCount)));
     }
-    return sb.append('}').toString();
+    return fields.toString();
   }
 }

@@ -73,13 +73,6 @@ public interface ServerList {
     default void vet(List<Endpoint> proposed) {}
   }
 
-  /** Stops a listener from receiving further snapshots; closing twice is harmless. */
-  @FunctionalInterface
-  interface Subscription extends AutoCloseable {
-    @Override
-    void close();
-  }
-
   /**
    * A server list that never changes.
    *

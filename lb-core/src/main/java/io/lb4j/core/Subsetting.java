@@ -1,6 +1,5 @@
 package io.lb4j.core;
 
-import io.lb4j.core.ServerList.Subscription;
 import io.lb4j.core.internal.Arguments;
 import io.lb4j.core.internal.membership.DeterministicAperture;
 import java.util.List;

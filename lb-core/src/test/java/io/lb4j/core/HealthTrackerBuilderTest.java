@@ -25,13 +25,13 @@ class HealthTrackerBuilderTest {
 
   @Test
   void percentagesOutsideZeroToHundredAreRejected() {
-    rejects(b -> b.failureRateThreshold(101), "failureRateThreshold must be in [0, 100], was 101");
-    rejects(b -> b.failureRateThreshold(-1), "failureRateThreshold must be in [0, 100], was -1");
+    rejects(b -> b.failureRateThresholdPercent(101), "failureRateThresholdPercent must be in [0, 100], was 101");
+    rejects(b -> b.failureRateThresholdPercent(-1), "failureRateThresholdPercent must be in [0, 100], was -1");
     rejects(b -> b.maxEjectionPercent(150), "maxEjectionPercent must be in [0, 100], was 150");
-    rejects(b -> b.panicThreshold(-5), "panicThreshold must be in [0, 100], was -5");
-    rejects(b -> b.slowStartFloor(0), "slowStartFloor must be in [1, 100], was 0");
-    rejects(b -> b.slowStartFloor(101), "slowStartFloor must be in [1, 100], was 101");
-    rejects(b -> b.healthCheckJitter(51), "healthCheckJitter must be in [0, 50], was 51");
+    rejects(b -> b.panicThresholdPercent(-5), "panicThresholdPercent must be in [0, 100], was -5");
+    rejects(b -> b.slowStartFloorPercent(0), "slowStartFloorPercent must be in [1, 100], was 0");
+    rejects(b -> b.slowStartFloorPercent(101), "slowStartFloorPercent must be in [1, 100], was 101");
+    rejects(b -> b.healthCheckJitterPercent(51), "healthCheckJitterPercent must be in [0, 50], was 51");
   }
 
   @Test

@@ -94,18 +94,6 @@ class HealthTrackerMarksTest {
   }
 
   @Test
-  void twoArgumentMethodsUseTheDefaultSourceAndLiftNoOtherMark() {
-    tracker.markUnavailable(a, "circuit-breaker", "circuit breaker open");
-    tracker.markUnavailable(a, "drained by operator");
-    assertThat(healthOfA().marks()).containsKeys("circuit-breaker", HealthTracker.DEFAULT_MARK_SOURCE);
-
-    tracker.markAvailable(a, "operator override");
-
-    assertThat(tracker.isAvailable(a)).isFalse();
-    assertThat(healthOfA().marks()).containsOnlyKeys("circuit-breaker");
-  }
-
-  @Test
   void markOfAnotherSourceStillHoldsInPanic() {
     tracker.markUnavailable(a, "operator", "drained");
     tracker.markUnavailable(a, "circuit-breaker", "open");

@@ -52,7 +52,7 @@ class HealthTrackerOutlierTest {
 
   @Test
   void aSuccessResetsTheConsecutiveCount() {
-    start(manualTracker(ticker).failureRateThreshold(0));
+    start(manualTracker(ticker).failureRateThresholdPercent(0));
     fail(tracker, a, 4);
     succeed(tracker, a, 1);
     fail(tracker, a, 4);
@@ -212,7 +212,7 @@ class HealthTrackerOutlierTest {
     start(manualTracker(ticker));
     List<HealthEvent> events = recordEvents(tracker);
     Endpoint stranger = Endpoint.of("192.168.1.2", 80);
-    tracker.markUnavailable(stranger, "breaker open");
+    tracker.markUnavailable(stranger, "operator", "breaker open");
     fail(tracker, stranger, 20);
     assertThat(events).extracting(HealthEvent::type).containsExactly(Type.MARKED_UNAVAILABLE);
   }
@@ -221,12 +221,12 @@ class HealthTrackerOutlierTest {
   void markUnavailableAndAvailablePublishOncePerChange() {
     start(manualTracker(ticker));
     List<HealthEvent> events = recordEvents(tracker);
-    tracker.markUnavailable(a, "circuit breaker open");
-    tracker.markUnavailable(a, "circuit breaker open");
+    tracker.markUnavailable(a, "operator", "circuit breaker open");
+    tracker.markUnavailable(a, "operator", "circuit breaker open");
     assertThat(tracker.isAvailable(a)).isFalse();
     assertThat(tracker.snapshot().endpoints().get(0).markedUnavailable()).contains("circuit breaker open");
-    tracker.markAvailable(a, "circuit breaker closed");
-    tracker.markAvailable(a, "circuit breaker closed");
+    tracker.markAvailable(a, "operator", "circuit breaker closed");
+    tracker.markAvailable(a, "operator", "circuit breaker closed");
 
     assertThat(tracker.isAvailable(a)).isTrue();
     assertThat(events).extracting(HealthEvent::type)

@@ -60,7 +60,7 @@ class HealthTrackerPanicTest {
       fail(tracker, member, 5);
     }
     tracker.refresh();
-    tracker.markUnavailable(members.get(0), "breaker open");
+    tracker.markUnavailable(members.get(0), "operator", "breaker open");
 
     assertThat(events).filteredOn(e -> e.type() == Type.PANIC_ENTERED).hasSize(1);
     assertThat(events).filteredOn(e -> e.type() == Type.PANIC_LEFT).isEmpty();
@@ -69,7 +69,7 @@ class HealthTrackerPanicTest {
   @Test
   void markedEndpointsStayOutEvenInPanic() {
     start(manualTracker(ticker));
-    tracker.markUnavailable(members.get(0), "drained by operator");
+    tracker.markUnavailable(members.get(0), "operator", "drained by operator");
     fail(tracker, members.get(1), 5);
     fail(tracker, members.get(2), 5);
 
@@ -81,14 +81,14 @@ class HealthTrackerPanicTest {
   void allMarkedLeavesNothingEligible() {
     start(manualTracker(ticker));
     for (Endpoint member : members) {
-      tracker.markUnavailable(member, "breaker open");
+      tracker.markUnavailable(member, "operator", "breaker open");
     }
     assertThat(tracker.eligible(members)).isEmpty();
   }
 
   @Test
   void zeroThresholdNeverPanics() {
-    start(manualTracker(ticker).panicThreshold(0));
+    start(manualTracker(ticker).panicThresholdPercent(0));
     for (Endpoint member : members) {
       fail(tracker, member, 5);
     }
@@ -98,7 +98,7 @@ class HealthTrackerPanicTest {
 
   @Test
   void hundredPercentThresholdPanicsOnAnySingleUnavailableEndpoint() {
-    start(manualTracker(ticker).panicThreshold(100));
+    start(manualTracker(ticker).panicThresholdPercent(100));
     fail(tracker, members.get(0), 5);
     assertThat(tracker.isPanicking()).as("3 of 4 below 100%").isTrue();
     assertThat(tracker.eligible(members)).hasSize(4);

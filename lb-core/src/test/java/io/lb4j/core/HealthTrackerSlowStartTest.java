@@ -59,7 +59,7 @@ class HealthTrackerSlowStartTest {
   @Test
   void heavyEndpointsRampInProportionToTheirWeight() {
     Endpoint heavy = Endpoint.builder("10.0.2.1", 8080).weight(40).build();
-    tracker = manualTracker(ticker).slowStartFloor(25).build();
+    tracker = manualTracker(ticker).slowStartFloorPercent(25).build();
     tracker.updateMembership(initial);
     List<Endpoint> next = new ArrayList<>(initial);
     next.add(heavy);
@@ -120,8 +120,8 @@ class HealthTrackerSlowStartTest {
     tracker = manualTracker(ticker).build();
     tracker.updateMembership(initial);
     Endpoint a = initial.get(0);
-    tracker.markUnavailable(a, "breaker open");
-    tracker.markAvailable(a, "breaker closed");
+    tracker.markUnavailable(a, "operator", "breaker open");
+    tracker.markAvailable(a, "operator", "breaker closed");
     assertThat(tracker.effectiveWeight(a)).isEqualTo(1);
     assertThat(tracker.effectiveWeight(initial.get(1))).isEqualTo(10);
   }

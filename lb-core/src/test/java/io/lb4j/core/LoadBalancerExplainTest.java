@@ -202,17 +202,17 @@ class LoadBalancerExplainTest {
   @Test
   void membersShowWhyTheyAreNotCandidates() {
     LoadBalancer balancer = balancer(Algorithms.roundRobin(), RandomSource.seeded(1), A, B, C);
-    balancer.healthTracker().markUnavailable(B, "drain");
+    balancer.healthTracker().markUnavailable(B, "operator", "drain");
     PickExplanation explanation = balancer.explain(PickContext.create());
 
-    assertThat(member(explanation, B).state()).isEqualTo("marked (default: drain)");
+    assertThat(member(explanation, B).state()).isEqualTo("marked (operator: drain)");
     assertThat(member(explanation, B).candidate()).isFalse();
     assertThat(member(explanation, A).state()).isEqualTo("eligible");
     assertThat(member(explanation, A).candidate()).isTrue();
     assertThat(explanation.chosen()).isNotEqualTo(java.util.Optional.of(B));
     assertThat(explanation.toString())
         .startsWith("orders (round-robin): round robin: ")
-        .contains("endpoint", "candidate", "in flight", "marked (default: drain)");
+        .contains("endpoint", "candidate", "in flight", "marked (operator: drain)");
   }
 
   @Test

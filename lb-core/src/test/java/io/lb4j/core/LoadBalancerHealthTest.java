@@ -32,7 +32,7 @@ class LoadBalancerHealthTest {
           ManualTicker ticker = new ManualTicker();
           List<Endpoint> members = endpoints(size);
           try (HealthTracker tracker = manualTracker(ticker).maxEjectionPercent(100)
-                  .panicThreshold(0).consecutiveFailures(3).failureRateMinRequests(5).build();
+                  .panicThresholdPercent(0).consecutiveFailures(3).failureRateMinRequests(5).build();
               LoadBalancer lb = LoadBalancer.builder(ServerList.of(members))
                   .algorithm(Algorithms.roundRobin()).healthTracker(tracker).ticker(ticker).build()) {
             // A failing endpoint fails every call; a healthy one fails when the coin says so, but
@@ -83,11 +83,11 @@ class LoadBalancerHealthTest {
     List<Endpoint> members = endpoints(3);
     try (LoadBalancer lb = LoadBalancer.builder(ServerList.of(members)).build()) {
       for (Endpoint member : members) {
-        lb.healthTracker().markUnavailable(member, "breaker open");
+        lb.healthTracker().markUnavailable(member, "operator", "breaker open");
       }
       assertThatThrownBy(lb::pick).isInstanceOfSatisfying(NoEndpointAvailableException.class,
           e -> assertThat(e.reason()).isEqualTo(Reason.ALL_UNHEALTHY));
-      lb.healthTracker().markAvailable(members.get(1), "breaker closed");
+      lb.healthTracker().markAvailable(members.get(1), "operator", "breaker closed");
       assertThat(lb.pick().endpoint()).isEqualTo(members.get(1));
     }
   }

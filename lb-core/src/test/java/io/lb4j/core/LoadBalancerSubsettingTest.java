@@ -45,7 +45,7 @@ class LoadBalancerSubsettingTest {
     try (LoadBalancer lb = LoadBalancer.builder(ServerList.of(MEMBERS)).subsetting(subsetting).build()) {
       Set<Endpoint> before = candidates(lb);
       Endpoint lost = before.iterator().next();
-      lb.healthTracker().markUnavailable(lost, "drained for the test");
+      lb.healthTracker().markUnavailable(lost, "operator", "drained for the test");
 
       Set<Endpoint> widened = candidates(lb);
       assertThat(widened).hasSameSizeAs(before).doesNotContain(lost);
@@ -54,7 +54,7 @@ class LoadBalancerSubsettingTest {
       assertThat(widened).containsAll(kept);
       assertThat(widened).isEqualTo(new HashSet<>(subsetting.subset(MEMBERS, e -> !e.equals(lost))));
 
-      lb.healthTracker().markAvailable(lost, "back");
+      lb.healthTracker().markAvailable(lost, "operator", "back");
       assertThat(candidates(lb)).isEqualTo(before);
     }
   }
@@ -80,7 +80,7 @@ class LoadBalancerSubsettingTest {
     try (LoadBalancer lb = LoadBalancer.builder(ServerList.of(small))
         .subsetting(Subsetting.deterministicAperture(4, 0, 3)).build()) {
       for (Endpoint endpoint : small.subList(0, 10)) {
-        lb.healthTracker().markUnavailable(endpoint, "drained");
+        lb.healthTracker().markUnavailable(endpoint, "operator", "drained");
       }
       // Two available instances are fewer than a window: the subset is every member, of which the
       // two available ones are eligible (marks hold in panic).

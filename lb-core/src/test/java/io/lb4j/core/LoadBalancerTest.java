@@ -90,8 +90,9 @@ class LoadBalancerTest {
         Pick pick = lb.pick(PickContext.create().exclude(B));
         ticker.advance(Duration.ofMillis(100));
         pick.cancel();
-        assertThat(pick.isCompleted()).isTrue();
+        assertThat(pick.isCompleted()).isFalse();
         assertThat(pick.isCanceled()).isTrue();
+        assertThat(pick.isDone()).isTrue();
       }
       EndpointStats stats = lb.stats("a:1").orElseThrow();
       assertThat(stats.inFlight()).isZero();
@@ -179,7 +180,7 @@ class LoadBalancerTest {
     lb.subscribeMembership(members -> {
       throw new IllegalStateException("a broken listener");
     });
-    ServerList.Subscription subscription = lb.subscribeMembership(members -> {
+    Subscription subscription = lb.subscribeMembership(members -> {
       seen.add(members);
       appliedFirst.add(lb.endpoints().equals(members)
           && members.stream().allMatch(e -> lb.stats(e.id()).isPresent()));
@@ -204,7 +205,7 @@ class LoadBalancerTest {
     assertThatThrownBy(() -> pick.complete(true, -5))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("latencyNanos must be >= 0, was -5 for endpoint a:1");
-    assertThat(pick.isCompleted()).isFalse();
+    assertThat(pick.isDone()).isFalse();
     pick.complete(true, 5);
     assertThat(lb.stats("a:1").orElseThrow().inFlight()).isZero();
   }
@@ -310,5 +311,23 @@ class LoadBalancerTest {
         pick.cancel();
       }
     }
+  }
+
+  @Test
+  void closedBalancerRefusesPicksNamingItself() {
+    LoadBalancer lb = LoadBalancer.builder(ServerList.of(A, B)).name("orders").build();
+    lb.pick().complete(true);
+
+    lb.close();
+    lb.close(); // idempotent
+
+    for (Runnable handsOutWork : List.<Runnable>of(lb::pick, () -> lb.pick(PickContext.create()),
+        () -> lb.explain(PickContext.create()), () -> lb.selector().select(PickContext.create()))) {
+      assertThatThrownBy(handsOutWork::run)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("load balancer 'orders' is closed");
+    }
+    assertThat(lb.selector().candidates().isEmpty()).isTrue();
+    assertThat(lb.endpoints()).containsExactly(A, B);
   }
 }

@@ -48,7 +48,7 @@ class MutableServerListTest {
   @Test
   void closedSubscriptionReceivesNothingMore() {
     MutableServerList list = MutableServerList.of(A);
-    ServerList.Subscription subscription = list.subscribe(seen::add);
+    Subscription subscription = list.subscribe(seen::add);
     subscription.close();
     subscription.close();
     list.add(B);

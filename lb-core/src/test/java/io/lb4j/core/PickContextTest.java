@@ -8,12 +8,6 @@ import org.junit.jupiter.api.Test;
 class PickContextTest {
 
   @Test
-  void attemptBelowOneIsRejected() {
-    assertThatThrownBy(() -> PickContext.create().attempt(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("attempt must be >= 1, was 0");
-  }
-
-  @Test
   void exclusionComparesIdsAndGrowsPastFour() {
     PickContext context = PickContext.create();
     for (int i = 0; i < 9; i++) {
@@ -27,12 +21,11 @@ class PickContextTest {
 
   @Test
   void resetClearsEverything() {
-    PickContext context = PickContext.create().hashKey(5).sessionId("s").attempt(3)
+    PickContext context = PickContext.create().hashKey(5).sessionId("s")
         .exclude(Endpoint.of("h", 1));
     context.reset();
     assertThat(context.hasHashKey()).isFalse();
     assertThat(context.sessionIdOrNull()).isNull();
-    assertThat(context.attempt()).isEqualTo(1);
     assertThat(context.excludedCount()).isZero();
     assertThatThrownBy(context::hashKey).isInstanceOf(IllegalStateException.class)
         .hasMessage("no hash key set");

@@ -72,4 +72,32 @@ class PickTest {
       assertThat(stats.inFlight()).isZero();
     }
   }
+
+  @Test
+  void eachStateQueryMeansOneThing() {
+    try (HealthTracker tracker = HealthFixtures.manualTracker(ticker).build();
+        LoadBalancer lb = balancer(tracker)) {
+      Pick open = lb.pick();
+      Pick completed = lb.pick();
+      Pick canceled = lb.pick();
+      Pick closed = lb.pick();
+      completed.complete(true);
+      canceled.cancel();
+      closed.close();
+
+      assertThat(open.isCompleted()).isFalse();
+      assertThat(open.isCanceled()).isFalse();
+      assertThat(open.isDone()).isFalse();
+      assertThat(completed.isCompleted()).isTrue();
+      assertThat(completed.isDone()).isTrue();
+      assertThat(completed.isCanceled()).isFalse();
+      assertThat(canceled.isCompleted()).isFalse();
+      assertThat(canceled.isDone()).isTrue();
+      assertThat(canceled.isCanceled()).isTrue();
+      assertThat(closed.isCompleted()).isFalse();
+      assertThat(closed.isDone()).isTrue();
+      assertThat(closed.isCanceled()).isTrue();
+      open.cancel();
+    }
+  }
 }

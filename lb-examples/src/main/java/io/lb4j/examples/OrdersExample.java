@@ -1,6 +1,6 @@
 package io.lb4j.examples;
 
-import io.lb4j.core.ServerList.Subscription;
+import io.lb4j.core.Subscription;
 import io.lb4j.examples.InventoryClient.StockReply;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -3,7 +3,7 @@ package io.lb4j.examples;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.MutableServerList;
-import io.lb4j.core.ServerList.Subscription;
+import io.lb4j.core.Subscription;
 import io.lb4j.examples.QuickStartTally.InstanceRow;
 import io.lb4j.okhttp.LoadBalancedOkHttp;
 import java.io.IOException;

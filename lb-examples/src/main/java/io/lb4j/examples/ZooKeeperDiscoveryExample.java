@@ -2,7 +2,7 @@ package io.lb4j.examples;
 
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.LoadBalancer;
-import io.lb4j.core.ServerList.Subscription;
+import io.lb4j.core.Subscription;
 import io.lb4j.okhttp.LoadBalancedOkHttp;
 import io.lb4j.zookeeper.ZooKeeperRegistration;
 import io.lb4j.zookeeper.ZooKeeperServerList;

@@ -3,7 +3,7 @@ package io.lb4j.micrometer;
 import io.lb4j.core.HealthEvent;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.NoEndpointAvailableException.Reason;
-import io.lb4j.core.ServerList.Subscription;
+import io.lb4j.core.Subscription;
 import io.lb4j.micrometer.internal.EndpointMeters;
 import io.lb4j.micrometer.internal.EndpointStateCount;
 import io.micrometer.core.instrument.Counter;

@@ -117,7 +117,7 @@ class InterceptorMetricsTest {
     InterceptorMetrics metrics = new InterceptorMetrics();
     metrics.bindTo(registry);
     OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders", balancer)
-        .retryBudget(0.0, 0).callListener(metrics).build());
+        .retryBudgetPercent(0).minRetriesPerSecond(0).callListener(metrics).build());
 
     assertThat(get(client)).isEqualTo(503);
     list.replaceAll(List.of());

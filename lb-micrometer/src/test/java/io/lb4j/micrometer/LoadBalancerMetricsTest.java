@@ -93,7 +93,7 @@ class LoadBalancerMetricsTest {
     for (int i = 0; i < 5; i++) {
       balancer.pick(onlyTheFirst).complete(false);
     }
-    tracker.markUnavailable(endpoints.get(1), "drain");
+    tracker.markUnavailable(endpoints.get(1), "operator", "drain");
 
     assertThat(state("eligible")).isEqualTo(2);
     assertThat(state("ejected")).isEqualTo(1);
@@ -106,9 +106,9 @@ class LoadBalancerMetricsTest {
     assertThat(gauge(LoadBalancerMetrics.PANIC)).isZero();
 
     // A third removal leaves 1 of 4 available: below the 50% panic threshold.
-    tracker.markAvailable(endpoints.get(1), "drain over");
+    tracker.markAvailable(endpoints.get(1), "operator", "drain over");
     tracker.reportUnhealthy(endpoints.get(2), "breaker", "open");
-    tracker.markUnavailable(endpoints.get(3), "drain");
+    tracker.markUnavailable(endpoints.get(3), "operator", "drain");
     assertThat(state("reported")).isEqualTo(1);
     assertThat(ejections("detector")).isEqualTo(1);
     assertThat(ejections("mark")).isEqualTo(2);
@@ -154,7 +154,7 @@ class LoadBalancerMetricsTest {
     assertThat(gauge(LoadBalancerMetrics.ZONE_SPILLOVER)).isZero();
     assertThat(state("eligible")).as("local zone a only").isEqualTo(2);
 
-    balancer.healthTracker().markUnavailable(endpoints.get(0), "drain");
+    balancer.healthTracker().markUnavailable(endpoints.get(0), "operator", "drain");
     assertThat(gauge(LoadBalancerMetrics.ZONE_SPILLOVER)).isEqualTo(1);
     assertThat(state("eligible")).isEqualTo(3);
 
@@ -176,7 +176,7 @@ class LoadBalancerMetricsTest {
     Pick done = balancer.pick(PickContext.create().exclude(endpoints.get(1)));
     ticker.advance(Duration.ofMillis(40));
     done.complete(true);
-    balancer.healthTracker().markUnavailable(endpoints.get(1), "drain");
+    balancer.healthTracker().markUnavailable(endpoints.get(1), "operator", "drain");
 
     String first = endpoints.get(0).id();
     String second = endpoints.get(1).id();
@@ -235,7 +235,7 @@ class LoadBalancerMetricsTest {
     metrics.close();
 
     MeterRegistryAssert.assertThat(registry).hasNoMetrics();
-    balancer.healthTracker().markUnavailable(balancer.endpoints().get(0), "drain");
+    balancer.healthTracker().markUnavailable(balancer.endpoints().get(0), "operator", "drain");
     assertThat(registry.getMeters()).as("no event re-registers a counter").isEmpty();
   }
 }

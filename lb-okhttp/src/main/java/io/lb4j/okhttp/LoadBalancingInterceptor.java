@@ -64,7 +64,7 @@ import okhttp3.Response;
  *       body that is not one-shot, and the failure is an I/O error, a retryable status or a body
  *       cut off mid-way (see {@link Builder#bodyBufferLimit});
  *   <li>attempts remain ({@link Builder#maxAttempts}) and the call was not canceled;
- *   <li>the service's retry budget allows one more ({@link Builder#retryBudget});
+ *   <li>the service's retry budget allows one more ({@link Builder#retryBudgetPercent});
  *   <li>the wait before it ends before the call timeout does.
  * </ul>
  * Between attempts the calling thread waits an exponential, jittered backoff, or the server's
@@ -160,15 +160,32 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
     long start = policy.ticker().read();
     Response response;
     try {
-      response = hedging != null && sendsTracked && policy.mayResendAfterSent(chain.request())
-          ? new HedgedCall(chain, route, policy, hedging, attemptClient, preserveHost).proceed()
-          : new CallRouter(chain, route, policy, sendsTracked, preserveHost).proceed();
+      response = route(chain, route, sendsTracked);
     } catch (IOException e) {
       route.listener().callEnded(route.name(), outcomeOf(chain, e), elapsedSince(start));
       throw e;
     }
     route.listener().callEnded(route.name(), Outcome.ofStatus(response.code()), elapsedSince(start));
     return response;
+  }
+
+  /**
+   * Routes the call. A balancer closed before or during the call refuses its picks with an
+   * {@link IllegalStateException}; the call then fails with an {@link IOException} carrying its
+   * message ("load balancer 'orders' is closed"): OkHttp's {@code enqueue()} would turn a runtime
+   * exception into a "canceled" failure and rethrow it on its dispatcher thread.
+   */
+  private Response route(Chain chain, ServiceRoute route, boolean sendsTracked) throws IOException {
+    try {
+      return hedging != null && sendsTracked && policy.mayResendAfterSent(chain.request())
+          ? new HedgedCall(chain, route, policy, hedging, attemptClient, preserveHost).proceed()
+          : new CallRouter(chain, route, policy, sendsTracked, preserveHost).proceed();
+    } catch (IllegalStateException e) {
+      if (!route.balancer().isClosed()) {
+        throw e;
+      }
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   private static Outcome outcomeOf(Chain chain, IOException e) {
@@ -237,7 +254,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
     private Duration perTryTimeout = Duration.ZERO;
     private long bodyBufferLimit = DEFAULT_BODY_BUFFER_LIMIT;
     private HedgingPolicy hedging;
-    private double budgetRatio = 0.2;
+    private int retryBudgetPercent = 20;
     private int minRetriesPerSecond = 10;
     private CircuitBreakerConfig breakerConfig = defaultBreakerConfig();
     private boolean preserveHost;
@@ -375,19 +392,29 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
     }
 
     /**
-     * Each service may see at most {@code ratio × calls + minRetriesPerSecond × 10} retries over
-     * a sliding 10-second window; past it, failures return at once. Default 0.2 and 10/s.
+     * The retry budget's share of calls, 0 to 100: each service may see at most
+     * {@code retryBudgetPercent/100 × calls + minRetriesPerSecond × 10} retries (hedges included)
+     * over a sliding 10-second window; past it, failures return at once. 0 leaves only
+     * {@link #minRetriesPerSecond}. Default 20%, Finagle's and Envoy's.
      */
-    public Builder retryBudget(double ratio, int minRetriesPerSecond) {
-      if (!(ratio >= 0 && ratio <= 1)) {
-        throw new IllegalArgumentException("retryBudgetRatio must be in [0, 1], was " + ratio);
-      }
-      if (minRetriesPerSecond < 0) {
+    public Builder retryBudgetPercent(int percent) {
+      if (percent < 0 || percent > 100) {
         throw new IllegalArgumentException(
-            "minRetriesPerSecond must be >= 0, was " + minRetriesPerSecond);
+            "retryBudgetPercent must be in [0, 100], was " + percent);
       }
-      this.budgetRatio = ratio;
-      this.minRetriesPerSecond = minRetriesPerSecond;
+      this.retryBudgetPercent = percent;
+      return this;
+    }
+
+    /**
+     * The retry budget's floor, at least 0: retries per second a service may always see, so that
+     * a client with little traffic can retry at all (see {@link #retryBudgetPercent}). Default 10.
+     */
+    public Builder minRetriesPerSecond(int retries) {
+      if (retries < 0) {
+        throw new IllegalArgumentException("minRetriesPerSecond must be >= 0, was " + retries);
+      }
+      this.minRetriesPerSecond = retries;
       return this;
     }
 
@@ -451,7 +478,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
       CallListener isolated = new IsolatedCallListener(listener);
       services.forEach((name, balancer) -> routes.put(name, new ServiceRoute(name, balancer,
           hashKeys.get(name), sessionKeys.get(name),
-          new RetryBudget(budgetRatio, minRetriesPerSecond, windowNanos, ticker),
+          new RetryBudget(retryBudgetPercent / 100.0, minRetriesPerSecond, windowNanos, ticker),
           new EndpointBreakers(name, registry, balancer, ticker),
           hedging != null && hedging.isAdaptive() ? new RecentLatencies(hedging.percentile()) : null,
           new RateLimitedLog(windowNanos, ticker), new RateLimitedLog(windowNanos, ticker),

@@ -43,7 +43,7 @@ class BreakerMessageAndLifecycleTest {
     // By default the max-ejection budget and panic keep a lone endpoint eligible despite its open
     // breaker; this tracker lets the breaker's verdict take it out, so the call is refused.
     HealthTracker strict = harness.closeLater(
-        HealthTracker.builder().maxEjectionPercent(100).panicThreshold(0).build());
+        HealthTracker.builder().maxEjectionPercent(100).panicThresholdPercent(0).build());
     LoadBalancer balancer = harness.closeLater(LoadBalancer.builder(backends.serverList())
         .name("orders").healthTracker(strict).build());
     LoadBalancingInterceptor interceptor = harness.interceptor(balancer).build();

@@ -225,7 +225,7 @@ class HedgingTest {
     backends.respondAll(request -> stalled(200, 0));
     OkHttpClient client = LoadBalancedOkHttp.wrap(new OkHttpClient(),
         harness.interceptor(harness.balancer(backends.serverList())).hedging(FAST_HEDGE)
-            .retryBudget(0, 0).build());
+            .retryBudgetPercent(0).minRetriesPerSecond(0).build());
 
     for (int i = 0; i < 3; i++) {
       try (Response response = client.newCall(Harness.get("http://orders/")).execute()) {

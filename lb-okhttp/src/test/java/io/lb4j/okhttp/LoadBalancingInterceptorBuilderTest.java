@@ -87,24 +87,23 @@ class LoadBalancingInterceptorBuilderTest {
   }
 
   @Test
-  void budgetRatioOutsideZeroToOneIsRejected() {
-    assertThatThrownBy(() -> LoadBalancingInterceptor.builder().retryBudget(1.5, 10))
+  void budgetPercentOutsideZeroToHundredIsRejected() {
+    assertThatThrownBy(() -> LoadBalancingInterceptor.builder().retryBudgetPercent(101))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("retryBudgetRatio must be in [0, 1], was 1.5");
-    assertThatThrownBy(() -> LoadBalancingInterceptor.builder().retryBudget(-0.1, 10))
-        .hasMessage("retryBudgetRatio must be in [0, 1], was -0.1");
-    assertThatThrownBy(() -> LoadBalancingInterceptor.builder().retryBudget(Double.NaN, 10))
-        .hasMessage("retryBudgetRatio must be in [0, 1], was NaN");
+        .hasMessage("retryBudgetPercent must be in [0, 100], was 101");
+    assertThatThrownBy(() -> LoadBalancingInterceptor.builder().retryBudgetPercent(-1))
+        .hasMessage("retryBudgetPercent must be in [0, 100], was -1");
   }
 
   @Test
   void budgetBoundsAreAccepted() {
-    LoadBalancingInterceptor.builder().retryBudget(0, 0).retryBudget(1, 0);
+    LoadBalancingInterceptor.builder().retryBudgetPercent(0).retryBudgetPercent(100)
+        .minRetriesPerSecond(0);
   }
 
   @Test
   void negativeRetryFloorIsRejected() {
-    assertThatThrownBy(() -> LoadBalancingInterceptor.builder().retryBudget(0.2, -1))
+    assertThatThrownBy(() -> LoadBalancingInterceptor.builder().minRetriesPerSecond(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("minRetriesPerSecond must be >= 0, was -1");
   }

@@ -505,7 +505,7 @@ class LoadBalancingInterceptorTest {
         Backends.refusedEndpoint());
     ManualTicker frozen = new ManualTicker();
     OkHttpClient client = client(interceptor(balancer(MutableServerList.of(refused)))
-        .circuitBreakerConfig(NEVER_OPENS).ticker(frozen).retryBudget(0.2, 1).build());
+        .circuitBreakerConfig(NEVER_OPENS).ticker(frozen).retryBudgetPercent(20).minRetriesPerSecond(1).build());
 
     int calls = 100;
     for (int i = 0; i < calls; i++) {

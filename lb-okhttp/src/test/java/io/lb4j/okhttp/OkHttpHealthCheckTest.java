@@ -178,7 +178,7 @@ class OkHttpHealthCheckTest {
     Endpoint endpoint = backends.endpoint(0);
     try (HealthTracker tracker = HealthTracker.builder().healthCheck(slowCheck).maxEjectionPercent(100)
         .healthCheckInterval(Duration.ofMillis(250)).healthCheckTimeout(Duration.ofMillis(200))
-        .healthCheckJitter(0).unhealthyThreshold(2).slowStartWindow(Duration.ZERO).build()) {
+        .healthCheckJitterPercent(0).unhealthyThreshold(2).slowStartWindow(Duration.ZERO).build()) {
       follow(tracker, endpoint);
 
       awaitAvailable(tracker, endpoint, false);
@@ -194,7 +194,7 @@ class OkHttpHealthCheckTest {
   private HealthTracker probingTracker() {
     return HealthTracker.builder().healthCheck(check).maxEjectionPercent(100)
         .healthCheckInterval(Duration.ofMillis(250)).healthCheckTimeout(Duration.ofMillis(200))
-        .healthCheckJitter(0).unhealthyThreshold(2).healthyThreshold(2)
+        .healthCheckJitterPercent(0).unhealthyThreshold(2).healthyThreshold(2)
         .slowStartWindow(Duration.ZERO).build();
   }
 

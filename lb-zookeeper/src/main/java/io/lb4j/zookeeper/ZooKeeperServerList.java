@@ -78,7 +78,7 @@ public final class ZooKeeperServerList extends DiscoveryServerList {
     this.servicePath = ZooKeeperPaths.service(builder.basePath, builder.service);
     this.reader = new ServiceNodeReader(watchingClient, servicePath, () -> scheduleSync(Duration.ZERO));
     this.backoff = new RetryBackoff(options().initialBackoff().toNanos(),
-        options().maxBackoff().toNanos(), options().jitter(), options().random());
+        options().maxBackoff().toNanos(), options().jitterPercent() / 100.0, options().random());
   }
 
   /**

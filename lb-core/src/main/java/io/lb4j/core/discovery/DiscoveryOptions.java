@@ -25,7 +25,7 @@ public final class DiscoveryOptions {
   private final Duration initialWait;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
-  private final double jitter;
+  private final int jitterPercent;
   private final EmptyAnswerPolicy emptyAnswers;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
@@ -35,7 +35,7 @@ public final class DiscoveryOptions {
     this.initialWait = builder.initialWait;
     this.initialBackoff = builder.initialBackoff;
     this.maxBackoff = builder.maxBackoff;
-    this.jitter = builder.jitter;
+    this.jitterPercent = builder.jitterPercent;
     this.emptyAnswers = builder.emptyAnswers;
     this.scheduler = builder.scheduler;
     this.clock = builder.clock;
@@ -72,9 +72,11 @@ public final class DiscoveryOptions {
     return maxBackoff;
   }
 
-  /** The jitter fraction in [0, 1): each delay is drawn from {@code delay × (1 ± jitter)}. */
-  public double jitter() {
-    return jitter;
+  /**
+   * The jitter in percent, 0 to 50: each delay is drawn from {@code delay × (1 ± jitterPercent/100)}.
+   */
+  public int jitterPercent() {
+    return jitterPercent;
   }
 
   /** What an empty successful answer does to the list. */
@@ -100,7 +102,7 @@ public final class DiscoveryOptions {
   @Override
   public String toString() {
     return "DiscoveryOptions{initialWait=" + initialWait + ", backoff=" + initialBackoff + ".."
-        + maxBackoff + " ±" + jitter + ", emptyAnswers=" + emptyAnswers + "}";
+        + maxBackoff + " ±" + jitterPercent + "%, emptyAnswers=" + emptyAnswers + "}";
   }
 
   /** Builds {@link DiscoveryOptions}; each setter validates at once. Not thread-safe. */
@@ -108,7 +110,7 @@ public final class DiscoveryOptions {
     private Duration initialWait = Duration.ofSeconds(10);
     private Duration initialBackoff = Duration.ofSeconds(1);
     private Duration maxBackoff = Duration.ofSeconds(30);
-    private double jitter = 0.2;
+    private int jitterPercent = 20;
     private EmptyAnswerPolicy emptyAnswers = EmptyAnswerPolicy.KEEP_LAST_NON_EMPTY;
     private ScheduledExecutorService scheduler = DiscoveryExecutor.shared();
     private Clock clock = Clock.systemUTC();
@@ -120,7 +122,7 @@ public final class DiscoveryOptions {
       this.initialWait = options.initialWait;
       this.initialBackoff = options.initialBackoff;
       this.maxBackoff = options.maxBackoff;
-      this.jitter = options.jitter;
+      this.jitterPercent = options.jitterPercent;
       this.emptyAnswers = options.emptyAnswers;
       this.scheduler = options.scheduler;
       this.clock = options.clock;
@@ -153,12 +155,12 @@ public final class DiscoveryOptions {
       return this;
     }
 
-    /** The jitter fraction, in [0, 1); 0 makes delays exact. */
-    public Builder jitter(double jitter) {
-      if (!(jitter >= 0 && jitter < 1)) {
-        throw new IllegalArgumentException("jitter must be in [0, 1), was " + jitter);
-      }
-      this.jitter = jitter;
+    /**
+     * Spreads each retry delay uniformly over delay ± this percentage, 0 to 50, so that clients
+     * that lost the same registry do not retry in lockstep; 0 makes delays exact. Default 20%.
+     */
+    public Builder jitterPercent(int percent) {
+      this.jitterPercent = Arguments.percent(percent, 0, 50, "jitterPercent");
       return this;
     }
 

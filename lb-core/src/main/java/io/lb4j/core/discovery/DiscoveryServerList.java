@@ -3,6 +3,7 @@ package io.lb4j.core.discovery;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.MutableServerList;
 import io.lb4j.core.ServerList;
+import io.lb4j.core.Subscription;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -24,7 +24,7 @@ public abstract class PollingServerList extends DiscoveryServerList {
   protected PollingServerList(String name, DiscoveryOptions options) {
     super(name, options);
     this.backoff = new RetryBackoff(options.initialBackoff().toNanos(),
-        options.maxBackoff().toNanos(), options.jitter(), options.random());
+        options.maxBackoff().toNanos(), options.jitterPercent() / 100.0, options.random());
   }
 
   /**

@@ -42,8 +42,19 @@ public final class Arguments {
    * @throws IllegalArgumentException otherwise
    */
   public static int percent(int value, String name) {
-    if (value < 0 || value > 100) {
-      throw new IllegalArgumentException(name + " must be in [0, 100], was " + value);
+    return percent(value, 0, 100, name);
+  }
+
+  /**
+   * {@code value}, if a percentage in [{@code min}, {@code max}]: the one check of every
+   * {@code ...Percent} setter, so each message reads {@code "name must be in [min, max], was v"}.
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  public static int percent(int value, int min, int max, String name) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          name + " must be in [" + min + ", " + max + "], was " + value);
     }
     return value;
   }

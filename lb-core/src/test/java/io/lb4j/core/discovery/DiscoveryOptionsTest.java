@@ -14,7 +14,7 @@ class DiscoveryOptionsTest {
     assertThat(defaults.initialWait()).isEqualTo(Duration.ofSeconds(10));
     assertThat(defaults.initialBackoff()).isEqualTo(Duration.ofSeconds(1));
     assertThat(defaults.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(defaults.jitter()).isEqualTo(0.2);
+    assertThat(defaults.jitterPercent()).isEqualTo(20);
     assertThat(defaults.emptyAnswers()).isEqualTo(EmptyAnswerPolicy.KEEP_LAST_NON_EMPTY);
   }
 
@@ -28,8 +28,11 @@ class DiscoveryOptionsTest {
         .hasMessage("maxBackoff must be >= initialBackoff PT2S, was PT1S");
     assertThatThrownBy(() -> builder.backoff(Duration.ofSeconds(-1), Duration.ofSeconds(1)))
         .hasMessage("initialBackoff must be > 0, was PT-1S");
-    assertThatThrownBy(() -> builder.jitter(1.0)).hasMessage("jitter must be in [0, 1), was 1.0");
-    assertThatThrownBy(() -> builder.jitter(Double.NaN)).hasMessage("jitter must be in [0, 1), was NaN");
+    assertThatThrownBy(() -> builder.jitterPercent(51))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("jitterPercent must be in [0, 50], was 51");
+    assertThatThrownBy(() -> builder.jitterPercent(-1))
+        .hasMessage("jitterPercent must be in [0, 50], was -1");
     assertThatThrownBy(() -> builder.scheduler(null)).isInstanceOf(NullPointerException.class)
         .hasMessage("scheduler");
   }
@@ -38,7 +41,7 @@ class DiscoveryOptionsTest {
   void toBuilderKeepsEveryValue() {
     ManualScheduler scheduler = new ManualScheduler();
     DiscoveryOptions options = DiscoveryOptions.builder().initialWait(Duration.ofSeconds(3))
-        .backoff(Duration.ofMillis(100), Duration.ofSeconds(5)).jitter(0)
+        .backoff(Duration.ofMillis(100), Duration.ofSeconds(5)).jitterPercent(0)
         .emptyAnswers(EmptyAnswerPolicy.ALLOW_EMPTY).scheduler(scheduler).build();
     DiscoveryOptions copy = options.toBuilder().build();
     assertThat(copy).usingRecursiveComparison().isEqualTo(options);

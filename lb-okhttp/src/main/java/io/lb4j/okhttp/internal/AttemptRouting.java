@@ -65,11 +65,14 @@ final class AttemptRouting {
     return route;
   }
 
-  /** Picks an endpoint whose breaker lets the attempt through; skipped ones cost no attempt. */
-  Pick pickPermitted(PickContext context) {
+  /**
+   * Picks an endpoint whose breaker lets attempt number {@code attempt} (1 for the first, named in
+   * the pick trace) through; skipped ones cost no attempt.
+   */
+  Pick pickPermitted(PickContext context, int attempt) {
     while (true) {
       if (PICK_TRACE.isDebugEnabled()) {
-        PICK_TRACE.debug("service '{}' attempt {}: {}", route.name(), context.attempt(),
+        PICK_TRACE.debug("service '{}' attempt {}: {}", route.name(), attempt,
             route.balancer().explain(context));
       }
       Pick pick = route.balancer().pick(context);

@@ -70,10 +70,9 @@ public final class CallRouter {
     route.budget().deposit();
     Response previous = null; // detached: its body in memory, its stream closed
     for (int attempt = 1; ; attempt++) {
-      context.attempt(attempt);
       Pick pick;
       try {
-        pick = routing.pickPermitted(context);
+        pick = routing.pickPermitted(context, attempt);
       } catch (NoEndpointAvailableException e) {
         // Nothing left to try: the last failure is the call's answer.
         if (previous != null) {

@@ -198,8 +198,7 @@ public final class HedgedCall {
    * its failure, recorded, and nothing sent.
    */
   private boolean launch(Request request, PickContext context) {
-    context.attempt(launched + 1);
-    Pick pick = routing.pickPermitted(context);
+    Pick pick = routing.pickPermitted(context, launched + 1);
     context.exclude(pick.endpoint());
     launched++;
     Attempt marker = new Attempt();

@@ -1,6 +1,6 @@
 package io.lb4j.core.internal.concurrent;
 
-import io.lb4j.core.ServerList.Subscription;
+import io.lb4j.core.Subscription;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;

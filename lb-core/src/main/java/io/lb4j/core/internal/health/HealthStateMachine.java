@@ -5,7 +5,7 @@ import io.lb4j.core.HealthEvent.Type;
 import io.lb4j.core.HealthEvent;
 import io.lb4j.core.HealthSnapshot.EndpointHealth;
 import io.lb4j.core.HealthSnapshot;
-import io.lb4j.core.ServerList.Subscription;
+import io.lb4j.core.Subscription;
 import io.lb4j.core.internal.concurrent.Listeners;
 import io.lb4j.core.internal.health.EndpointHealthState.Trip;
 import java.time.Duration;

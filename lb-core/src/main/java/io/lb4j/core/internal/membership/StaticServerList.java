@@ -2,6 +2,7 @@ package io.lb4j.core.internal.membership;
 
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.ServerList;
+import io.lb4j.core.Subscription;
 import java.util.List;
 import java.util.Objects;
 
