@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * fabric8's Kubernetes API server implementation in CRUD mode (objects are stored, listed and
  * watched over real HTTP and WebSockets on loopback), plus what a test needs to make it fail: go
- * down (open watches cut, every request answered 503) and come back with the same objects, and
- * answer the next watches with {@code 410 Gone}. Not a mock of lb4j's code: the source talks to it
+ * down (open watches cut, every request answered 503) and come back with the same objects, refuse
+ * watches alone (503), and answer the next watches with {@code 410 Gone}. Not a mock of lb4j's code: the source talks to it
  * through the real fabric8 client.
  */
 final class FakeApiServer implements AutoCloseable {
