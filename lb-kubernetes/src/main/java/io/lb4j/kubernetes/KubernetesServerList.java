@@ -10,8 +10,13 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.lb4j.core.discovery.DiscoveryOptions;
 import io.lb4j.core.discovery.DiscoveryServerList;
 import io.lb4j.kubernetes.internal.EndpointSliceMapper;
+import io.lb4j.kubernetes.internal.RetryDelay;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +35,16 @@ import org.slf4j.LoggerFactory;
  * ones still serving while terminating do (as kube-proxy); others never.
  *
  * <p>Outages follow {@link DiscoveryServerList}: while the API server is unreachable the last list
- * stays, and the informer retries with fabric8's exponential backoff, which starts at {@link
- * DiscoveryOptions#initialBackoff()} (the client's watch reconnect interval; with a {@link
- * Builder#client client} given by the caller, its own configuration) and runs on fabric8's
- * threads. Failed lists count in {@link #status()}; a dropped watch that fabric8 reconnects on its
- * own does not (fabric8 reports no failure while it retries), so the status may show a healthy
- * source while its watch is down — the list it keeps is the last one the server sent. The last EndpointSlice of a Service being deleted is an
- * empty answer ({@link DiscoveryOptions#emptyAnswers()}).
+ * stays. A dropped watch is first resumed by fabric8 (its reconnect interval is {@link
+ * DiscoveryOptions#initialBackoff()}, or, with a {@link Builder#client client} given by the
+ * caller, that client's own). On top of that, this list checks the watch on the options'
+ * scheduler every {@link DiscoveryOptions#maxBackoff()}: a watch found down counts as a failed
+ * query in {@link #status()} and is replaced by a new list and watch, retried with the options'
+ * jittered exponential backoff until a list succeeds. This bounds how long a watch that fabric8
+ * retries without end (and without reporting it) can leave the list stale, at the cost of one
+ * list (a check that falls inside one of fabric8's ordinary reconnects also counts one failure
+ * and lists again). A failed list also counts in the status. The last EndpointSlice of a Service being
+ * deleted is an empty answer ({@link DiscoveryOptions#emptyAnswers()}).
  *
  * <p>Credentials: by default the client configures itself as fabric8 does — in a pod, from the
  * mounted service-account token and CA ({@code /var/run/secrets/kubernetes.io/serviceaccount});
@@ -59,8 +67,13 @@ public final class KubernetesServerList extends DiscoveryServerList {
   private final String namespace;
   private final String service;
   private final EndpointSliceMapper mapper;
+  private final RetryDelay backoff;
   private final Object publishLock = new Object();
+  private final Object informerLock = new Object();
+  // Written under informerLock; read without it to publish.
   private volatile SharedIndexInformer<EndpointSlice> informer;
+  // Guarded by informerLock.
+  private ScheduledFuture<?> nextCheck;
 
   private KubernetesServerList(Builder builder, KubernetesClient client, String namespace) {
     super("kubernetes service " + namespace + "/" + builder.service, builder.options);
@@ -69,6 +82,7 @@ public final class KubernetesServerList extends DiscoveryServerList {
     this.namespace = namespace;
     this.service = builder.service;
     this.mapper = new EndpointSliceMapper(name(), builder.family, builder.portName);
+    this.backoff = new RetryDelay(builder.options);
   }
 
   /** A builder for the list of Service {@code service}, a valid Kubernetes object name. */
@@ -86,47 +100,135 @@ public final class KubernetesServerList extends DiscoveryServerList {
 
   @Override
   protected void onStart() {
+    scheduleCheck(Duration.ZERO);
+  }
+
+  /**
+   * One step of the loop that keeps a live list+watch: start an informer (it lists, then
+   * watches), or find the running one's watch open and look again later, or find it down and
+   * replace the informer, which lists again. fabric8 reconnects a dropped watch on its own, but
+   * may do so without end and without a word: after a 503 on the WebSocket upgrade it switches to
+   * plain HTTP watches, and a server or proxy that refuses those (400) is retried forever from the
+   * same resourceVersion, never listing again. A step that finds the watch down counts a failure,
+   * so {@link #status()} shows the outage. The next step is scheduled by the outcome of this one
+   * (a list's answer or failure), so exactly one is pending at a time.
+   */
+  private void check() {
+    SharedIndexInformer<EndpointSlice> down;
+    synchronized (informerLock) {
+      if (isClosed()) {
+        return;
+      }
+      SharedIndexInformer<EndpointSlice> current = informer;
+      if (current == null) {
+        startInformer();
+        return;
+      }
+      if (current.isWatching()) {
+        scheduleCheck(options().maxBackoff());
+        return;
+      }
+      down = current;
+    }
+    ended(down, new IllegalStateException(name() + ": the EndpointSlice watch is not open "
+        + "(fabric8 keeps retrying it); listing again"));
+  }
+
+  // Called under informerLock.
+  private void startInformer() {
     SharedIndexInformer<EndpointSlice> started = client.discovery().v1().endpointSlices()
         .inNamespace(namespace).withLabel(SERVICE_NAME_LABEL, service).runnableInformer(0);
     started.exceptionHandler((isStarted, error) -> {
-      fail(error);
-      return !isClosed();
+      ended(started, error);
+      return false; // the next check starts a new informer, after this list's backoff
     });
     started.addEventHandler(new ResourceEventHandler<EndpointSlice>() {
       @Override
       public void onAdd(EndpointSlice slice) {
-        publish();
+        publish(started);
       }
 
       @Override
       public void onUpdate(EndpointSlice before, EndpointSlice after) {
-        publish();
+        publish(started);
       }
 
       @Override
       public void onDelete(EndpointSlice slice, boolean finalStateUnknown) {
-        publish();
+        publish(started);
       }
     });
     informer = started;
     started.start().whenComplete((done, error) -> {
-      if (error == null) {
-        publish();
-      } else {
-        log.debug("{}: informer did not start", name(), error);
+      if (error != null) {
+        ended(started, error);
+        return;
+      }
+      synchronized (informerLock) {
+        if (informer != started) {
+          return;
+        }
+        publish(started);
+        scheduleCheck(options().maxBackoff());
       }
     });
   }
 
-  // The informer's handler thread and the start future may both publish; under one lock, the one
-  // that reads the cache later also accepts later, so an older view never replaces a newer one.
-  private void publish() {
-    synchronized (publishLock) {
-      SharedIndexInformer<EndpointSlice> current = informer;
-      if (current == null || !current.hasSynced()) {
+  /**
+   * Records the failure of {@code ended} (its list, or its watch) and schedules the check that
+   * starts the next informer after the backoff; ignored if {@code ended} was already replaced.
+   */
+  private void ended(SharedIndexInformer<EndpointSlice> ended, Throwable error) {
+    synchronized (informerLock) {
+      if (informer != ended) {
         return;
       }
-      List<EndpointSlice> slices = current.getStore().list();
+      informer = null;
+    }
+    ended.stop();
+    Throwable cause = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    int failures = fail(cause);
+    scheduleCheck(backoff.delay(failures));
+  }
+
+  private void scheduleCheck(Duration delay) {
+    synchronized (informerLock) {
+      if (isClosed()) {
+        return;
+      }
+      if (nextCheck != null) {
+        nextCheck.cancel(false);
+      }
+      nextCheck = options().scheduler().schedule(this::runCheck, delay.toNanos(),
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void runCheck() {
+    try {
+      check();
+    } catch (RuntimeException e) {
+      log.error("{}: checking the EndpointSlice informer failed", name(), e);
+      scheduleCheck(options().maxBackoff());
+    }
+  }
+
+  /** Whether the current informer's watch is open; for tests. */
+  boolean isWatching() {
+    SharedIndexInformer<EndpointSlice> current = informer;
+    return current != null && current.isWatching();
+  }
+
+  // The informer's handler thread and the start future may both publish; under one lock, the one
+  // that reads the cache later also accepts later, so an older view never replaces a newer one.
+  // A replaced informer's late events are dropped: its cache is no longer the current view.
+  private void publish(SharedIndexInformer<EndpointSlice> from) {
+    synchronized (publishLock) {
+      if (from != informer || !from.hasSynced()) {
+        return;
+      }
+      List<EndpointSlice> slices = from.getStore().list();
       log.debug("{}: {} slices in the informer's cache", name(), slices.size());
       accept(mapper.map(slices));
     }
@@ -134,7 +236,14 @@ public final class KubernetesServerList extends DiscoveryServerList {
 
   @Override
   protected void onClose() {
-    SharedIndexInformer<EndpointSlice> current = informer;
+    SharedIndexInformer<EndpointSlice> current;
+    synchronized (informerLock) {
+      if (nextCheck != null) {
+        nextCheck.cancel(false);
+      }
+      current = informer;
+      informer = null;
+    }
     if (current != null) {
       current.stop();
     }

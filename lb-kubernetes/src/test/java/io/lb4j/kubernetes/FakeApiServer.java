@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * fabric8's Kubernetes API server implementation in CRUD mode (objects are stored, listed and
  * watched over real HTTP and WebSockets on loopback), plus what a test needs to make it fail: go
- * down (open watches cut, every request answered 503) and come back with the same objects, and
- * answer the next watches with {@code 410 Gone}. Not a mock of lb4j's code: the source talks to it
+ * down (open watches cut, every request answered 503) and come back with the same objects, refuse
+ * watches alone (503), and answer the next watches with {@code 410 Gone}. Not a mock of lb4j's code: the source talks to it
  * through the real fabric8 client.
  */
 final class FakeApiServer implements AutoCloseable {
@@ -52,6 +52,8 @@ final class FakeApiServer implements AutoCloseable {
   private final AtomicInteger goneWatches = new AtomicInteger();
   private volatile boolean holdSource;
   private volatile boolean down;
+  private volatile boolean refuseWatches;
+  private final AtomicInteger refusedWatches = new AtomicInteger();
   private final Set<WebSocket> openSockets = ConcurrentHashMap.newKeySet();
   private final AtomicInteger goneWatchesServed = new AtomicInteger();
   private volatile String lastSourceRequest = "";
@@ -62,6 +64,10 @@ final class FakeApiServer implements AutoCloseable {
       String path = request.getPath();
       requests.add(request.getMethod() + " " + path);
       if (down) {
+        return unavailable();
+      }
+      if (refuseWatches && path.contains("watch=true")) {
+        refusedWatches.incrementAndGet();
         return unavailable();
       }
       if (path.contains("labelSelector=")) {
@@ -173,6 +179,12 @@ final class FakeApiServer implements AutoCloseable {
     }
   }
 
+  /** Waits until a watch is open (its WebSocket accepted), so that {@link #dropWatches} ends it. */
+  void awaitOpenWatch() {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+        .until(() -> !openSockets.isEmpty());
+  }
+
   /** Ends every open watch from the server's side, as an API server does at its watch timeout. */
   void dropWatches() {
     for (WebSocket socket : openSockets) {
@@ -200,12 +212,34 @@ final class FakeApiServer implements AutoCloseable {
     down = false;
   }
 
+  /** Brings the API server back with the same objects, answering everyone at once. */
+  void recover() {
+    lastSourceRequest = "";
+    down = false;
+  }
+
   private void shutdownQuietly() {
     try {
       server.shutdown();
     } catch (IllegalStateException alreadyStopped) {
       // shutting down a stopped server is what we want
     }
+  }
+
+  /**
+   * Whether watches are refused with {@code 503} (lists still answered). fabric8 takes a 503 on
+   * the WebSocket upgrade as "WebSockets not supported" and goes on with plain HTTP watches, which
+   * this server cannot serve (it answers them {@code 400}), so a client that was refused keeps
+   * retrying a watch that never opens, even after this is switched off: as against an API server
+   * behind a proxy that refuses one kind of watch.
+   */
+  void refuseWatches(boolean refuse) {
+    refuseWatches = refuse;
+  }
+
+  /** How many watches were refused by {@link #refuseWatches}. */
+  int refusedWatches() {
+    return refusedWatches.get();
   }
 
   /** The next {@code count} watches are answered with a {@code 410 Gone} event. */
@@ -369,6 +403,10 @@ final class FakeApiServer implements AutoCloseable {
       delegate.onOpen(new HeldEvents(webSocket), response);
       openSockets.add(webSocket);
       openWatches.incrementAndGet();
+      if (down) {
+        // Accepted just before the server went down, opened after stop() cut the open ones.
+        webSocket.close(1011, "API server going down");
+      }
     }
 
     @Override

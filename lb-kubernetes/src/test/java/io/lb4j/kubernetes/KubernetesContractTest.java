@@ -1,5 +1,7 @@
 package io.lb4j.kubernetes;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.lb4j.core.discovery.DiscoveryOptions;
 import io.lb4j.core.discovery.DiscoveryServerList;
@@ -7,23 +9,19 @@ import io.lb4j.core.discovery.DiscoverySourceContract;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.extension.ExtendWith;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The discovery contract against fabric8's Kubernetes API server in CRUD mode. The registry holds
  * one EndpointSlice with every instance (one update, one watch event); its port is the slice's, so
- * every instance is expected on {@link #PORT}. A breakdown stops the server (the watch drops,
- * reconnects are refused); the source is push-style and retries through the informer.
+ * every instance is expected on {@link #PORT}. Changes arrive pushed (watch events), but the source
+ * lists and checks its watch on the options' scheduler, so the contract steps it as a polling
+ * source and checks its backoff. A breakdown takes the server down (the watch drops, every
+ * request 503) and waits until each source's watch is closed, so the next step finds it down.
  */
-@ExtendWith(NotForWatchSources.class)
 class KubernetesContractTest extends DiscoverySourceContract {
   private static final int PORT = 8443;
   private static final String SLICE = "orders-abcde";
-
-  @Override
-  protected boolean pollsRegistry() {
-    return false;
-  }
 
   @Override
   protected DiscoveryOptions options() {
@@ -39,9 +37,12 @@ class KubernetesContractTest extends DiscoverySourceContract {
 
   @Override
   protected DiscoveryServerList newSource(Registry registry, DiscoveryOptions options) {
-    return KubernetesServerList.builder(FakeApiServer.SERVICE).namespace(FakeApiServer.NAMESPACE)
-        .portName("http").config(((SliceRegistry) registry).server.config()).options(options)
-        .build();
+    SliceRegistry slices = (SliceRegistry) registry;
+    KubernetesServerList source = KubernetesServerList.builder(FakeApiServer.SERVICE)
+        .namespace(FakeApiServer.NAMESPACE).portName("http").config(slices.server.config())
+        .options(options).build();
+    slices.sources.add(source);
+    return source;
   }
 
   @Override
@@ -57,6 +58,7 @@ class KubernetesContractTest extends DiscoverySourceContract {
 
   static final class SliceRegistry implements Registry {
     final FakeApiServer server;
+    final List<KubernetesServerList> sources = new CopyOnWriteArrayList<>();
 
     SliceRegistry(FakeApiServer server) {
       this.server = server;
@@ -82,11 +84,13 @@ class KubernetesContractTest extends DiscoverySourceContract {
     @Override
     public void breakDown() {
       server.stop();
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+          .until(() -> sources.stream().noneMatch(KubernetesServerList::isWatching));
     }
 
     @Override
     public void recover() {
-      server.restart();
+      server.recover();
     }
 
     @Override
