@@ -15,5 +15,6 @@ module io.lb4j.core {
       io.lb4j.consul,
       io.lb4j.dns;
   exports io.lb4j.core.internal.concurrent to
+      io.lb4j.kubernetes,
       io.lb4j.zookeeper;
 }

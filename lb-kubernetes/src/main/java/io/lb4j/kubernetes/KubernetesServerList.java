@@ -9,8 +9,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.lb4j.core.discovery.DiscoveryOptions;
 import io.lb4j.core.discovery.DiscoveryServerList;
+import io.lb4j.core.internal.concurrent.RetryBackoff;
 import io.lb4j.kubernetes.internal.EndpointSliceMapper;
-import io.lb4j.kubernetes.internal.RetryDelay;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -67,7 +67,7 @@ public final class KubernetesServerList extends DiscoveryServerList {
   private final String namespace;
   private final String service;
   private final EndpointSliceMapper mapper;
-  private final RetryDelay backoff;
+  private final RetryBackoff backoff;
   private final Object publishLock = new Object();
   private final Object informerLock = new Object();
   // Written under informerLock; read without it to publish.
@@ -82,7 +82,7 @@ public final class KubernetesServerList extends DiscoveryServerList {
     this.namespace = namespace;
     this.service = builder.service;
     this.mapper = new EndpointSliceMapper(name(), builder.family, builder.portName);
-    this.backoff = new RetryDelay(builder.options);
+    this.backoff = RetryBackoff.of(builder.options);
   }
 
   /** A builder for the list of Service {@code service}, a valid Kubernetes object name. */
@@ -189,7 +189,7 @@ public final class KubernetesServerList extends DiscoveryServerList {
     Throwable cause = error instanceof CompletionException && error.getCause() != null
         ? error.getCause() : error;
     int failures = fail(cause);
-    scheduleCheck(backoff.delay(failures));
+    scheduleCheck(Duration.ofNanos(backoff.delayNanos(failures)));
   }
 
   private void scheduleCheck(Duration delay) {

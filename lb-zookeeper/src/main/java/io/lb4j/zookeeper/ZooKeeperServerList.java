@@ -77,8 +77,7 @@ public final class ZooKeeperServerList extends DiscoveryServerList {
     this.watchingClient = client.newWatcherRemoveCuratorFramework();
     this.servicePath = ZooKeeperPaths.service(builder.basePath, builder.service);
     this.reader = new ServiceNodeReader(watchingClient, servicePath, () -> scheduleSync(Duration.ZERO));
-    this.backoff = new RetryBackoff(options().initialBackoff().toNanos(),
-        options().maxBackoff().toNanos(), options().jitterPercent() / 100.0, options().random());
+    this.backoff = RetryBackoff.of(options());
   }
 
   /**

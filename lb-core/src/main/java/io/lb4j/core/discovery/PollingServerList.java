@@ -23,8 +23,7 @@ public abstract class PollingServerList extends DiscoveryServerList {
   /** @see DiscoveryServerList#DiscoveryServerList(String, DiscoveryOptions) */
   protected PollingServerList(String name, DiscoveryOptions options) {
     super(name, options);
-    this.backoff = new RetryBackoff(options.initialBackoff().toNanos(),
-        options.maxBackoff().toNanos(), options.jitterPercent() / 100.0, options.random());
+    this.backoff = RetryBackoff.of(options);
   }
 
   /**

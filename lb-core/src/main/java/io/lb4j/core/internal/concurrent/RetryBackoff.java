@@ -1,6 +1,7 @@
 package io.lb4j.core.internal.concurrent;
 
 import io.lb4j.core.RandomSource;
+import io.lb4j.core.discovery.DiscoveryOptions;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,12 @@ public final class RetryBackoff {
     this.maxNanos = maxNanos;
     this.jitter = jitter;
     this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /** The backoff of a discovery source: {@code options}' initial and max backoff, jitter, random. */
+  public static RetryBackoff of(DiscoveryOptions options) {
+    return new RetryBackoff(options.initialBackoff().toNanos(), options.maxBackoff().toNanos(),
+        options.jitterPercent() / 100.0, options.random());
   }
 
   /** The delay after {@code failures} consecutive failures (at least 1). */
