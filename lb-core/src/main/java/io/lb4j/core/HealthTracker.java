@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Verdicts and marks are kept per source, and each source lifts only its own. An endpoint is
  * <em>available</em> when nothing takes it out. When fewer than the panic threshold of members are
- * available, {@link #eligible} returns every member not marked (panic mode, as in Envoy): better
+ * available, the balancer picks among every member not marked (panic mode, as in Envoy): better
  * to spread load over all than to crush the few survivors, so a fleet-wide brownout degrades to
  * "send anyway", never to "send nowhere".
  *
@@ -51,18 +51,18 @@ import org.slf4j.LoggerFactory;
  * (late failures of calls sent before it went out do not send it straight back) and its
  * {@link #effectiveWeight} ramps up over the slow-start window. So does an endpoint that joins,
  * except those of the first non-empty membership and those arriving during the server list's
- * initial sync (see {@link #updateMembership(List, boolean)}), which start at full weight. The
+ * initial sync ({@link ServerList#isReady()} still false), which start at full weight. The
  * {@link LoadBalancer} applies ramped weights only to algorithms where weight means share of
  * requests ({@link Algorithm#rampsWeights()}).
  *
  * <p>A tracker follows one membership: it serves one {@link LoadBalancer} at a time, and building
  * a second balancer over a tracker that serves an open one fails.
  *
- * <p>Concurrency design: {@link #recordOutcome} runs on every call. It looks up the endpoint's
+ * <p>Concurrency design: recording an outcome runs on every call ({@link Pick#complete}). It looks up the endpoint's
  * state (a concurrent-map read) and updates per-endpoint atomics and a ring of time buckets:
  * lock-free, and allocation-free unless the outcome trips an ejection. Every verdict (eject,
  * return, probe result, mark, ramp step, panic) is taken under one lock and written to volatile
- * fields, so {@link #eligible} and {@link #effectiveWeight} read without locking. Listeners are
+ * fields, so the balancer's eligible set and {@link #effectiveWeight} read without locking. Listeners are
  * called after the lock is released, isolated from one another; changes made concurrently on
  * different threads may reach them in either order, and the balancer always rebuilds from the
  * latest state. Time-driven changes (ejection expiry, slow-start steps) happen in {@link #refresh},
@@ -510,9 +510,8 @@ public final class HealthTracker implements AutoCloseable {
     }
 
     /**
-     * When fewer than this percentage of members are available, {@link HealthTracker#eligible}
-     * returns every member not marked unavailable: spreading load over all is better than crushing
-     * the few left. 0 to 100; 0 disables panic mode. Default 50%, Envoy's {@code healthy_panic_threshold}.
+     * When fewer than this percentage of members are available, the balancer picks among every
+     * member not marked unavailable: spreading load over all is better than crushing the few left. 0 to 100; 0 disables panic mode. Default 50%, Envoy's {@code healthy_panic_threshold}.
      */
     public Builder panicThresholdPercent(int percent) {
       this.panicThresholdPercent = percent(percent, "panicThresholdPercent");

@@ -274,7 +274,7 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   private void completeIfReady() {
-    if (!members.isEmpty() && serverList.isReady()) {
+    if (!closed && !members.isEmpty() && serverList.isReady()) {
       ready.complete(null);
     }
   }
@@ -344,8 +344,15 @@ public final class LoadBalancer implements AutoCloseable {
   }
 
   private void onMembership(List<Endpoint> next) {
-    applyMembership(next);
-    completeIfReady();
+    // A delivery that was already on its way when the balancer closed changes nothing: queries
+    // keep answering from the state at closing, and readiness is decided by close().
+    synchronized (rebuildLock) {
+      if (closed) {
+        return;
+      }
+      applyMembership(next);
+      completeIfReady();
+    }
     membershipListeners.publish(next);
   }
 

@@ -8,6 +8,7 @@ import io.lb4j.core.Endpoint;
 import io.lb4j.core.HealthEvent;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.MutableServerList;
+import io.lb4j.okhttp.internal.UnaddressableEndpointException;
 import java.io.IOException;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import mockwebserver3.MockResponse;
 import okhttp3.Dns;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -141,6 +143,26 @@ class UnaddressableEndpointTest {
     }
     assertThat(backends.totalRequests()).isEqualTo(6);
     assertThat(Harness.stats(balancer, BAD_PUNYCODE).failures()).isPositive();
+  }
+
+  @Test
+  void aPostRedirectedToANameThatDoesNotResolveIsNotSentAgainThroughAnInterceptorInstalledByHand()
+      throws IOException {
+    Backends backends = harness.backends(2);
+    backends.respondAll(request -> new MockResponse.Builder().code(303)
+        .addHeader("Location", "http://no-such-host.invalid/elsewhere").build());
+    LoadBalancer balancer = harness.balancer(
+        MutableServerList.of(List.of(backends.endpoint(0), backends.endpoint(1))));
+    // The POST reached the first backend; only OkHttp's own follow-up failed to resolve its name,
+    // which says nothing about the endpoint and must not make the POST look unsent.
+    OkHttpClient client = closeLater(new OkHttpClient.Builder().dns(NO_NAMES)
+        .addInterceptor(harness.interceptor(balancer).build()).build());
+
+    assertThatThrownBy(() -> status(client, Harness.post("http://orders/v1/items")))
+        .isInstanceOf(UnknownHostException.class)
+        .isNotInstanceOf(UnaddressableEndpointException.class)
+        .hasMessageContaining("no-such-host.invalid");
+    assertThat(backends.totalRequests()).isEqualTo(1);
   }
 
   @ParameterizedTest

@@ -15,6 +15,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -104,6 +105,20 @@ final class AttemptRouting {
   }
 
   /** Why no endpoint could take the call, naming the breakers that kept endpoints out. */
+  /**
+   * A refused pick as the call's failure: nothing eligible ({@link #noEndpoint}), or the balancer
+   * closed before or during the call. Any other {@link RuntimeException} is a bug and is rethrown.
+   */
+  IOException refusal(RuntimeException e) {
+    if (e instanceof NoEndpointAvailableException noEndpoint) {
+      return noEndpoint(noEndpoint);
+    }
+    if (e instanceof IllegalStateException && route.balancer().isClosed()) {
+      return new IOException(e.getMessage(), e);
+    }
+    throw e;
+  }
+
   IOException noEndpoint(NoEndpointAvailableException e) {
     Map<String, String> breakers = refusedByBreakers == null
         ? new LinkedHashMap<>() : new LinkedHashMap<>(refusedByBreakers);
@@ -139,13 +154,21 @@ final class AttemptRouting {
 
   /**
    * {@code e}, an attempt's failure, naming {@code endpoint} when it is the failure to resolve its
-   * name; thread-safe.
+   * name; thread-safe. Only a failure that names the endpoint's host is its own: the name of a
+   * proxy or of a redirect's target may fail to resolve too, and says nothing about the endpoint.
    */
   IOException attributed(Endpoint endpoint, IOException e) {
-    if (e instanceof UnknownHostException && !(e instanceof UnaddressableEndpointException)) {
+    if (e instanceof UnknownHostException && !(e instanceof UnaddressableEndpointException)
+        && namesHost(e, endpoint)) {
       return unaddressable(endpoint, "its name does not resolve (" + e.getMessage() + ")", e);
     }
     return e;
+  }
+
+  private static boolean namesHost(IOException e, Endpoint endpoint) {
+    String message = e.getMessage();
+    return message != null
+        && message.toLowerCase(Locale.ROOT).contains(endpoint.host().toLowerCase(Locale.ROOT));
   }
 
   /** The failure to address {@code endpoint}, logged. */

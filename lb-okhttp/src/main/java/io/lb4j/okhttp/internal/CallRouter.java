@@ -4,14 +4,11 @@ import io.lb4j.core.Endpoint;
 import io.lb4j.core.NoEndpointAvailableException;
 import io.lb4j.core.Pick;
 import io.lb4j.core.PickContext;
-import io.lb4j.okhttp.CallListener.AttemptKind;
-import io.lb4j.okhttp.CallListener.Outcome;
 import io.lb4j.okhttp.CallListener.RetryDecision;
 import io.lb4j.okhttp.internal.RequestSentMarker.Attempt;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -73,13 +70,15 @@ public final class CallRouter {
       Pick pick;
       try {
         pick = routing.pickPermitted(context, attempt);
-      } catch (NoEndpointAvailableException e) {
-        // Nothing left to try: the last failure is the call's answer.
+      } catch (NoEndpointAvailableException | IllegalStateException e) {
+        // Nothing left to try, or the balancer closed while the call waited to retry: the last
+        // answer stands, else the last failure, carrying every earlier one.
+        IOException refusal = routing.refusal(e);
         if (previous != null) {
           return previous;
         }
-        if (failures.isEmpty()) {
-          throw routing.noEndpoint(e);
+        if (failures.isEmpty() || e instanceof IllegalStateException) {
+          failures.add(refusal);
         }
         throw lastFailure();
       }
@@ -267,9 +266,12 @@ public final class CallRouter {
     if (sendsTracked) {
       return false; // the network marker never ran: no connection, so no byte of the request left
     }
+    // Without the marker, a failure to connect says the request was not sent, unless it came
+    // from a follow-up OkHttp made itself (a redirect's target): an unresolvable name counts only
+    // when it is the endpoint's own (attributed to it).
     return !(e instanceof ConnectException
         || e instanceof NoRouteToHostException
-        || e instanceof UnknownHostException);
+        || e instanceof UnaddressableEndpointException);
   }
 
   /**

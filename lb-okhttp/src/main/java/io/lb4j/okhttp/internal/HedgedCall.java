@@ -187,7 +187,8 @@ public final class HedgedCall {
     }
     try {
       return launch(request, context);
-    } catch (NoEndpointAvailableException e) {
+    } catch (NoEndpointAvailableException | IllegalStateException e) {
+      routing.refusal(e); // rethrows a bug; a closed balancer only ends hedging, as no endpoint does
       mayHedge = false;
       return false;
     }

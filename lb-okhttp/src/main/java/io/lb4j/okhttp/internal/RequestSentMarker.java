@@ -52,14 +52,15 @@ public enum RequestSentMarker implements Interceptor {
    */
   static boolean isKnownUnsent(IOException e) {
     // By name: okhttp3.internal.http2 is not exported by OkHttp's module, so lb4j may not link to
-    // its types; StreamResetException's message is "stream was reset: " + its error code.
+    // its types; StreamResetException's message is "stream was reset: " + its error code. The
+    // suffix also matches an OkHttp relocated by a shading build.
     String type = e.getClass().getName();
-    return type.equals(HTTP2 + "ConnectionShutdownException")
-        || (type.equals(HTTP2 + "StreamResetException")
-            && ("stream was reset: REFUSED_STREAM").equals(e.getMessage()));
+    return type.endsWith(HTTP2 + "ConnectionShutdownException")
+        || (type.endsWith(HTTP2 + "StreamResetException")
+            && "stream was reset: REFUSED_STREAM".equals(e.getMessage()));
   }
 
-  private static final String HTTP2 = "okhttp3.internal.http2.";
+  private static final String HTTP2 = ".internal.http2.";
 
   private static boolean isAllZeros(String value) {
     if (value.isEmpty()) {

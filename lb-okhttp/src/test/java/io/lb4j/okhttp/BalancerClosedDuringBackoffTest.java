@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Review findings: a balancer closed while a call waits out its retry backoff. The closed-balancer refusal (an IllegalStateException from pick) replaces the
- * call's answer and drops every earlier attempt's cause.
+ * A balancer closed while a call waits out its retry backoff: the call's last answer stands, or
+ * its failure carries every earlier attempt's cause (before the fix, the balancer's refusal
+ * replaced both with a bare "closed" IOException).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class ReviewClosedBalancerMidCallTest {
+class BalancerClosedDuringBackoffTest {
   private final Harness harness = new Harness();
 
   @AfterEach

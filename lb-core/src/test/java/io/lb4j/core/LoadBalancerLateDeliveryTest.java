@@ -8,11 +8,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review finding: a membership change already being delivered when the balancer closes (the
- * Subscription contract allows it) is still applied: members, stats and membership listeners move
- * on after close(), although close() promises that queries keep answering from the last state.
+ * A membership change already on its way when the balancer closes (the Subscription contract
+ * allows such a delivery) changes nothing: members, stats and membership listeners stay as they
+ * were at closing, as close() promises (before the fix they moved on).
  */
-class ReviewClosedBalancerLateDeliveryTest {
+class LoadBalancerLateDeliveryTest {
   private static final Endpoint A = Endpoint.of("a", 1);
   private static final Endpoint B = Endpoint.of("b", 1);
 
