@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.discovery.DiscoveryOptions;
 import io.lb4j.core.discovery.DiscoveryServerList;
-import io.lb4j.core.discovery.DiscoverySourceContract;
+import io.lb4j.testkit.DiscoverySourceContract;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.lb4j.consul;
 
-import static io.lb4j.core.discovery.DiscoverySourceContract.awaitAnswer;
-import static io.lb4j.core.discovery.DiscoverySourceContract.awaitFailure;
+import static io.lb4j.testkit.DiscoverySourceContract.awaitAnswer;
+import static io.lb4j.testkit.DiscoverySourceContract.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -11,8 +11,8 @@ import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.Pick;
 import io.lb4j.core.RandomSource;
 import io.lb4j.core.discovery.DiscoveryOptions;
-import io.lb4j.core.discovery.DiscoverySourceContract.Instance;
-import io.lb4j.core.discovery.ManualScheduler;
+import io.lb4j.testkit.DiscoverySourceContract.Instance;
+import io.lb4j.testkit.ManualScheduler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

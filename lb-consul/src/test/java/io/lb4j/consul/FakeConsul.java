@@ -3,7 +3,7 @@ package io.lb4j.consul;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lb4j.core.discovery.DiscoverySourceContract.Instance;
+import io.lb4j.testkit.DiscoverySourceContract.Instance;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.lb4j.core.discovery.DiscoveryOptions;
 import io.lb4j.core.discovery.DiscoveryServerList;
-import io.lb4j.core.discovery.DiscoverySourceContract;
+import io.lb4j.testkit.DiscoverySourceContract;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.discovery.DiscoveryOptions;
 import io.lb4j.core.discovery.DiscoveryServerList;
-import io.lb4j.core.discovery.DiscoverySourceContract;
+import io.lb4j.testkit.DiscoverySourceContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 
 class DiscoveryOptionsTest {
@@ -39,11 +41,16 @@ class DiscoveryOptionsTest {
 
   @Test
   void toBuilderKeepsEveryValue() {
-    ManualScheduler scheduler = new ManualScheduler();
-    DiscoveryOptions options = DiscoveryOptions.builder().initialWait(Duration.ofSeconds(3))
-        .backoff(Duration.ofMillis(100), Duration.ofSeconds(5)).jitterPercent(0)
-        .emptyAnswers(EmptyAnswerPolicy.ALLOW_EMPTY).scheduler(scheduler).build();
-    DiscoveryOptions copy = options.toBuilder().build();
-    assertThat(copy).usingRecursiveComparison().isEqualTo(options);
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try {
+      DiscoveryOptions options = DiscoveryOptions.builder().initialWait(Duration.ofSeconds(3))
+          .backoff(Duration.ofMillis(100), Duration.ofSeconds(5)).jitterPercent(0)
+          .emptyAnswers(EmptyAnswerPolicy.ALLOW_EMPTY).scheduler(scheduler).build();
+      DiscoveryOptions copy = options.toBuilder().build();
+      assertThat(copy).usingRecursiveComparison().isEqualTo(options);
+      assertThat(copy.scheduler()).isSameAs(scheduler);
+    } finally {
+      scheduler.shutdownNow();
+    }
   }
 }

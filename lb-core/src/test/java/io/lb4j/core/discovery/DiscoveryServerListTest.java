@@ -2,12 +2,16 @@ package io.lb4j.core.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.lb4j.core.Endpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,9 +19,23 @@ import org.junit.jupiter.api.Test;
  * polling loop's handling of a query that breaks its own contract.
  */
 class DiscoveryServerListTest {
-  private final ManualScheduler scheduler = new ManualScheduler();
+  // A real scheduler (lb-testkit's ManualScheduler would need a dependency cycle): its queue shows
+  // the pending timers, and cancelled ones leave it at once.
+  private final ScheduledThreadPoolExecutor scheduler = newScheduler();
   private final DiscoveryOptions options = DiscoveryOptions.builder().scheduler(scheduler)
-      .clock(scheduler.clock()).initialWait(Duration.ofSeconds(5)).build();
+      .initialWait(Duration.ofMinutes(5)).backoff(Duration.ofMillis(1), Duration.ofMillis(1))
+      .build();
+
+  private static ScheduledThreadPoolExecutor newScheduler() {
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
+  }
+
+  @AfterEach
+  void stopScheduler() {
+    scheduler.shutdownNow();
+  }
 
   /** A source whose registry pushes answers: the test plays the watch. */
   static final class PushedSource extends DiscoveryServerList {
@@ -79,11 +97,11 @@ class DiscoveryServerListTest {
   void readinessBeforeTheTimerCancelsTheTimer() {
     PushedSource source = new PushedSource(options);
     source.start();
-    assertThat(scheduler.pending()).isEqualTo(1);
+    assertThat(scheduler.getQueue()).hasSize(1);
 
     source.push(Endpoint.of("10.0.0.1", 80));
 
-    assertThat(scheduler.pending()).isZero();
+    assertThat(scheduler.getQueue()).isEmpty();
     source.close();
   }
 
@@ -108,32 +126,34 @@ class DiscoveryServerListTest {
 
   @Test
   void queryThatThrowsOrAnswersNullCountsAsAFailedQueryAndTheLoopGoesOn() {
-    List<CompletionStage<RegistryAnswer>> answers = new java.util.ArrayList<>(List.of(
-        CompletableFuture.completedFuture(null),
-        CompletableFuture.completedFuture(RegistryAnswer.builder("x").build())));
+    // Each query records the status the previous one left, so no step can be missed.
+    List<DiscoveryStatus> seenByQuery = new CopyOnWriteArrayList<>();
     PollingServerList source = new PollingServerList("broken orders", options) {
-      private boolean thrown;
-
       @Override
       protected CompletionStage<RegistryAnswer> query() {
-        if (!thrown) {
-          thrown = true;
-          throw new IllegalStateException("query bug");
+        seenByQuery.add(status());
+        switch (seenByQuery.size()) {
+          case 1:
+            throw new IllegalStateException("query bug");
+          case 2:
+            return CompletableFuture.completedFuture(null);
+          default:
+            return CompletableFuture.completedFuture(RegistryAnswer.builder("x").build());
         }
-        return answers.remove(0);
       }
     };
     source.start();
 
-    scheduler.runNext();
-    assertThat(source.status().consecutiveFailures()).isEqualTo(1);
-    assertThat(source.status().lastError()).get().asString().contains("query bug");
-    scheduler.runNext();
-    assertThat(source.status().consecutiveFailures()).isEqualTo(2);
-    assertThat(source.status().lastError()).get().asString()
-        .contains("query() completed without an answer");
-    scheduler.runNext();
-    assertThat(source.isReady()).isTrue();
+    await().atMost(Duration.ofSeconds(30)).until(source::isReady);
     source.close();
+
+    DiscoveryStatus afterThrow = seenByQuery.get(1);
+    assertThat(afterThrow.consecutiveFailures()).isEqualTo(1);
+    assertThat(afterThrow.lastError()).get().asString().contains("query bug");
+    DiscoveryStatus afterNull = seenByQuery.get(2);
+    assertThat(afterNull.consecutiveFailures()).isEqualTo(2);
+    assertThat(afterNull.lastError()).get().asString()
+        .contains("query() completed without an answer");
+    assertThat(source.status().consecutiveFailures()).isZero();
   }
 }

@@ -1,6 +1,10 @@
-package io.lb4j.core.discovery;
+package io.lb4j.testkit;
 
 import io.lb4j.core.Endpoint;
+import io.lb4j.core.discovery.DiscoveryOptions;
+import io.lb4j.core.discovery.DiscoveryServerList;
+import io.lb4j.core.discovery.PollingServerList;
+import io.lb4j.core.discovery.RegistryAnswer;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,8 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The base classes against an in-memory registry that answers on its own thread, as a real client
- * would: the contract holds for the base before any real registry is involved.
+ * lb-core's {@link PollingServerList} against an in-memory registry that answers on its own
+ * thread, as a real client would: the contract holds for the base before any real registry is
+ * involved. (It lives here, not in lb-core, because lb-core cannot depend on this module.)
  */
 class PollingServerListContractTest extends DiscoverySourceContract {
 
@@ -21,9 +26,7 @@ class PollingServerListContractTest extends DiscoverySourceContract {
 
   @Override
   protected DiscoveryServerList newSource(Registry registry, DiscoveryOptions options) {
-    InMemorySource source = new InMemorySource((InMemoryRegistry) registry, options);
-    source.start();
-    return source;
+    return InMemorySource.started((InMemoryRegistry) registry, options);
   }
 
   static final class InMemoryRegistry implements Registry {
@@ -74,6 +77,13 @@ class PollingServerListContractTest extends DiscoverySourceContract {
     InMemorySource(InMemoryRegistry registry, DiscoveryOptions options) {
       super("in-memory orders", options);
       this.registry = registry;
+    }
+
+    /** Built and started here: start() is protected, for a source's own factory. */
+    static InMemorySource started(InMemoryRegistry registry, DiscoveryOptions options) {
+      InMemorySource source = new InMemorySource(registry, options);
+      source.start();
+      return source;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.lb4j.core.discovery;
+package io.lb4j.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
@@ -17,11 +18,17 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link ScheduledExecutorService} on virtual time, for discovery tests: {@link #execute} runs
+ * A {@link ScheduledExecutorService} on virtual time, for discovery tests: give it to a source
+ * through {@link io.lb4j.core.discovery.DiscoveryOptions.Builder#scheduler} (and {@link #clock()}
+ * through {@code clock}) and the test decides when the source's timers fire. {@link #execute} runs
  * the task at once on the calling thread; {@link #schedule} queues it until the test moves time
- * with {@link #runNext()} or {@link #advance}. {@link #clock()} reads the same virtual time.
- * Thread-safe (registry clients schedule from their own threads); tasks run on the test's thread
- * outside the scheduler's lock. Periodic scheduling and {@code Callable}s are not supported.
+ * with {@link #runNext()} or {@link #advance}. {@link #clock()} reads the same virtual time, which
+ * starts at 2026-01-01T00:00:00Z.
+ *
+ * <p>Thread-safe (registry clients schedule from their own threads); tasks run on the thread that
+ * moves time (the test's), outside the scheduler's lock. Periodic scheduling, {@code Callable}s
+ * and a returned future's {@code get} throw {@link UnsupportedOperationException}; shutting down
+ * does nothing (the scheduler owns no thread), so it is never terminated.
  */
 public final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
   private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
@@ -31,7 +38,14 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
   private long sequence;
   private long scheduledCount;
 
-  /** A clock that shows the virtual time. */
+  /** Creates a scheduler at virtual time zero with nothing pending. */
+  public ManualScheduler() {}
+
+  /**
+   * A clock that shows the virtual time, in UTC.
+   *
+   * @return a clock that follows this scheduler; {@code withZone} is not supported
+   */
   public Clock clock() {
     ManualScheduler scheduler = this;
     return new Clock() {
@@ -52,22 +66,39 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
     };
   }
 
+  /**
+   * The virtual time elapsed since this scheduler was created.
+   *
+   * @return nanoseconds, never negative
+   */
   public synchronized long nowNanos() {
     return nowNanos;
   }
 
-  /** How many tasks were ever scheduled (with a delay); tests wait on it to see a loop step end. */
+  /**
+   * How many tasks were ever scheduled (with a delay); tests wait on it to see a loop step end.
+   *
+   * @return the count, cancelled and already run tasks included
+   */
   public synchronized long scheduledCount() {
     return scheduledCount;
   }
 
-  /** Pending, uncancelled delayed tasks. */
+  /**
+   * Pending, uncancelled delayed tasks.
+   *
+   * @return how many tasks wait for time to move
+   */
   public synchronized int pending() {
     queue.removeIf(Task::isCancelled);
     return queue.size();
   }
 
-  /** The delay from now to the earliest pending task, if any. */
+  /**
+   * The delay from now to the earliest pending task, if any.
+   *
+   * @return the delay (zero if the task is due), or empty if nothing is pending
+   */
   public synchronized Optional<Duration> nextDelay() {
     queue.removeIf(Task::isCancelled);
     return queue.stream().min(Comparator.naturalOrder())
@@ -75,8 +106,9 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
   }
 
   /**
-   * Moves time to the earliest pending task and runs it; returns the delay that was skipped.
+   * Moves time to the earliest pending task and runs it on the calling thread.
    *
+   * @return the delay that was skipped
    * @throws IllegalStateException if nothing is pending
    */
   public Duration runNext() {
@@ -94,8 +126,18 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
     return Duration.ofNanos(skipped);
   }
 
-  /** Moves time forward by {@code duration}, running every task that falls due, in order. */
+  /**
+   * Moves time forward by {@code duration}, running every task that falls due on the calling
+   * thread, in order of due time (then of scheduling), tasks they schedule included.
+   *
+   * @param duration how far to move, zero or more
+   * @throws IllegalArgumentException if {@code duration} is negative
+   */
   public void advance(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("duration must be >= 0, was " + duration);
+    }
     long target;
     synchronized (this) {
       target = nowNanos + duration.toNanos();
@@ -119,6 +161,8 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
 
   @Override
   public synchronized ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+    Objects.requireNonNull(command, "command");
+    Objects.requireNonNull(unit, "unit");
     Task task = new Task(command, nowNanos + Math.max(0, unit.toNanos(delay)), sequence++);
     queue.add(task);
     scheduledCount++;
@@ -127,6 +171,7 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
 
   @Override
   public void execute(Runnable command) {
+    Objects.requireNonNull(command, "command");
     command.run();
   }
 
