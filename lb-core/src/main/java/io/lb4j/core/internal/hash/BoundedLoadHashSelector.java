@@ -66,8 +66,7 @@ public final class BoundedLoadHashSelector implements Selector, Explainable {
 
   @Override
   public int selectIndex(PickContext context) {
-    SelectorSupport.requireNonEmpty(candidates, context);
-    int point = ring.pointFor(HashSupport.keyOrRandom(context, candidates));
+    int point = ring.pointFor(HashSupport.pickKey(candidates, context));
     int owner = ring.owner(point);
     if (candidates.stats(owner).inFlight() == 0 && !SelectorSupport.isExcluded(context, candidates, owner)) {
       return owner;

@@ -5,7 +5,6 @@ import io.lb4j.core.PickContext;
 import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
-import io.lb4j.core.internal.select.SelectorSupport;
 import java.util.Arrays;
 
 /**
@@ -51,8 +50,7 @@ public final class HashModuloSelector implements Selector, Explainable {
 
   @Override
   public int selectIndex(PickContext context) {
-    SelectorSupport.requireNonEmpty(candidates, context);
-    long key = HashSupport.keyOrRandom(context, candidates);
+    long key = HashSupport.pickKey(candidates, context);
     int position;
     if (uniform) {
       position = (int) Long.remainderUnsigned(key, byId.length);
@@ -61,17 +59,7 @@ public final class HashModuloSelector implements Selector, Explainable {
       int found = Arrays.binarySearch(cumulative, target + 1);
       position = found >= 0 ? found : -found - 1;
     }
-    if (!SelectorSupport.isExcluded(context, candidates, byId[position])) {
-      return byId[position];
-    }
-    for (int step = 1; step < byId.length; step++) {
-      int next = position + step;
-      int index = byId[next >= byId.length ? next - byId.length : next];
-      if (!context.isExcluded(candidates.endpoint(index))) {
-        return index;
-      }
-    }
-    throw SelectorSupport.noneAvailable(candidates, context);
+    return HashSupport.firstAllowedInTable(byId, position, candidates, context);
   }
 
   @Override

@@ -5,7 +5,6 @@ import io.lb4j.core.PickContext;
 import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
-import io.lb4j.core.internal.select.SelectorSupport;
 import java.util.Arrays;
 
 /**
@@ -125,21 +124,8 @@ public final class MaglevSelector implements Selector, Explainable {
 
   @Override
   public int selectIndex(PickContext context) {
-    SelectorSupport.requireNonEmpty(candidates, context);
-    int slot = (int) Long.remainderUnsigned(HashSupport.keyOrRandom(context, candidates), table.length);
-    int owner = table[slot];
-    if (!SelectorSupport.isExcluded(context, candidates, owner)) {
-      return owner;
-    }
-    HashSupport.requireSomeAllowed(candidates, context);
-    for (int steps = table.length; steps > 0; steps--) {
-      slot = slot + 1 == table.length ? 0 : slot + 1;
-      owner = table[slot];
-      if (!context.isExcluded(candidates.endpoint(owner))) {
-        return owner;
-      }
-    }
-    throw SelectorSupport.noneAvailable(candidates, context);
+    int slot = (int) Long.remainderUnsigned(HashSupport.pickKey(candidates, context), table.length);
+    return HashSupport.firstAllowedInTable(table, slot, candidates, context);
   }
 
   @Override

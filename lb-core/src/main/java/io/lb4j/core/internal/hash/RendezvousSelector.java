@@ -48,8 +48,7 @@ public final class RendezvousSelector implements Selector, Explainable {
 
   @Override
   public int selectIndex(PickContext context) {
-    SelectorSupport.requireNonEmpty(candidates, context);
-    long key = HashSupport.keyOrRandom(context, candidates);
+    long key = HashSupport.pickKey(candidates, context);
     int best = -1;
     long bestHash = 0;
     double bestScore = 0;

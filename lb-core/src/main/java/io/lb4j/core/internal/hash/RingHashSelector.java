@@ -5,7 +5,6 @@ import io.lb4j.core.PickContext;
 import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
-import io.lb4j.core.internal.select.SelectorSupport;
 
 /**
  * Consistent hashing on a ring with virtual nodes: choose it for key affinity (cache locality,
@@ -67,8 +66,7 @@ public final class RingHashSelector implements Selector, Explainable {
 
   @Override
   public int selectIndex(PickContext context) {
-    SelectorSupport.requireNonEmpty(candidates, context);
-    int point = ring.pointFor(HashSupport.keyOrRandom(context, candidates));
+    int point = ring.pointFor(HashSupport.pickKey(candidates, context));
     return ring.firstAllowedOwnerFrom(point, candidates, context);
   }
 
