@@ -212,22 +212,16 @@ public final class EndpointHealthState {
 
   /** Adds {@code source}'s mark; returns false, keeping the first reason, if it already marks. */
   public boolean mark(String source, String reason) {
-    Map<String, String> next = with(marks, source, reason);
-    if (next == null) {
-      return false;
-    }
-    marks = next;
-    return true;
+    Map<String, String> before = marks;
+    marks = with(before, source, reason);
+    return marks != before;
   }
 
   /** Lifts {@code source}'s mark; returns false if it had none. */
   public boolean unmark(String source) {
-    Map<String, String> next = without(marks, source);
-    if (next == null) {
-      return false;
-    }
-    marks = next;
-    return true;
+    Map<String, String> before = marks;
+    marks = without(before, source);
+    return marks != before;
   }
 
   /** Every detector reporting this endpoint unhealthy, with its reason, in reporting order. */
@@ -237,38 +231,32 @@ public final class EndpointHealthState {
 
   /** Adds {@code source}'s soft verdict; returns false, keeping the first reason, if it has one. */
   public boolean addVerdict(String source, String reason) {
-    Map<String, String> next = with(verdicts, source, reason);
-    if (next == null) {
-      return false;
-    }
-    verdicts = next;
-    return true;
+    Map<String, String> before = verdicts;
+    verdicts = with(before, source, reason);
+    return verdicts != before;
   }
 
   /** Lifts {@code source}'s soft verdict; returns false if it had none. */
   public boolean liftVerdict(String source) {
-    Map<String, String> next = without(verdicts, source);
-    if (next == null) {
-      return false;
-    }
-    verdicts = next;
-    return true;
+    Map<String, String> before = verdicts;
+    verdicts = without(before, source);
+    return verdicts != before;
   }
 
-  /** {@code current} plus {@code source}, or null if it holds {@code source} already. */
+  /** {@code current} plus {@code source}; {@code current} itself if it holds {@code source} already. */
   private static Map<String, String> with(Map<String, String> current, String source, String reason) {
     if (current.containsKey(source)) {
-      return null;
+      return current;
     }
     Map<String, String> next = new LinkedHashMap<>(current);
     next.put(source, reason);
     return Collections.unmodifiableMap(next);
   }
 
-  /** {@code current} without {@code source}, or null if it does not hold it. */
+  /** {@code current} without {@code source}; {@code current} itself if it does not hold it. */
   private static Map<String, String> without(Map<String, String> current, String source) {
     if (!current.containsKey(source)) {
-      return null;
+      return current;
     }
     Map<String, String> next = new LinkedHashMap<>(current);
     next.remove(source);
