@@ -190,15 +190,9 @@ public final class HealthStateMachine {
     synchronized (lock) {
       EndpointHealthState state = states.computeIfAbsent(
           endpoint.id(), id -> newState(endpoint, settings.ticker().read()));
-      boolean wasMarked = state.marked();
-      if (!state.mark(source, reason)) {
+      if (!state.marks().add(source, reason) || !isFirst(Hold.MARK, endpoint, state.marks(), source, reason)) {
         return;
       }
-      if (wasMarked) {
-        log.info("endpoint {} also marked unavailable by {}: {}", endpoint.id(), source, reason);
-        return;
-      }
-      log.info("endpoint {} marked unavailable by {}: {}", endpoint.id(), source, reason);
       events.add(event(Type.MARKED_UNAVAILABLE, endpoint, source + ": " + reason));
       changed = settle(events);
     }
@@ -214,16 +208,10 @@ public final class HealthStateMachine {
     boolean changed;
     synchronized (lock) {
       EndpointHealthState state = states.get(endpoint.id());
-      if (state == null || !state.unmark(source)) {
+      if (state == null || !state.marks().lift(source)
+          || !liftedLast(Hold.MARK, endpoint, state.marks(), source, reason, events)) {
         return;
       }
-      if (state.marked()) {
-        log.info("endpoint {}: mark by {} lifted ({}), still marked unavailable by {}",
-            endpoint.id(), source, reason, state.marks().keySet());
-        return;
-      }
-      log.info("endpoint {} marked available by {}: {}", endpoint.id(), source, reason);
-      events.add(event(Type.MARKED_AVAILABLE, endpoint, source + ": " + reason));
       if (state.available()) {
         startOver(state, settings.ticker().read());
       }
@@ -241,14 +229,10 @@ public final class HealthStateMachine {
     boolean changed;
     synchronized (lock) {
       EndpointHealthState state = memberState(endpoint);
-      if (state == null || !state.addVerdict(source, reason)) {
+      if (state == null || !state.verdicts().add(source, reason)
+          || !isFirst(Hold.VERDICT, endpoint, state.verdicts(), source, reason)) {
         return;
       }
-      if (state.verdicts().size() > 1) {
-        log.info("endpoint {} also reported unhealthy by {}: {}", endpoint.id(), source, reason);
-        return;
-      }
-      log.info("endpoint {} reported unhealthy by {}: {}", endpoint.id(), source, reason);
       changed = settle(events);
       if (state.benched()) {
         events.add(0, event(Type.REPORTED_UNHEALTHY, endpoint, source + ": " + reason));
@@ -271,25 +255,65 @@ public final class HealthStateMachine {
     boolean changed;
     synchronized (lock) {
       EndpointHealthState state = memberState(endpoint);
-      if (state == null || !state.liftVerdict(source)) {
+      if (state == null || !state.verdicts().lift(source)
+          || !liftedLast(Hold.VERDICT, endpoint, state.verdicts(), source, reason, events)) {
         return;
       }
-      if (!state.verdicts().isEmpty()) {
-        log.info("endpoint {}: verdict of {} lifted ({}), still reported unhealthy by {}",
-            endpoint.id(), source, reason, state.verdicts().keySet());
-        return;
-      }
-      log.info("endpoint {} reported healthy by {}: {}", endpoint.id(), source, reason);
-      events.add(event(Type.REPORTED_HEALTHY, endpoint, source + ": " + reason));
       changed = settle(events);
     }
     publish(events, changed);
   }
 
+  /** The two kinds of per-source hold on an endpoint: operators' hard marks, detectors' soft verdicts. */
+  private enum Hold {
+    MARK("marked unavailable", "marked available", Type.MARKED_AVAILABLE),
+    VERDICT("reported unhealthy", "reported healthy", Type.REPORTED_HEALTHY);
+
+    final String held;
+    final String lifted;
+    final Type liftedLast;
+
+    Hold(String held, String lifted, Type liftedLast) {
+      this.held = held;
+      this.lifted = lifted;
+      this.liftedLast = liftedLast;
+    }
+  }
+
+  /**
+   * Whether {@code source}'s hold, just added to {@code holders}, is the first of its kind: only the
+   * first changes eligibility, a further one is only logged.
+   */
+  private static boolean isFirst(Hold hold, Endpoint endpoint, SourceHolds holders,
+      String source, String reason) {
+    if (holders.asMap().size() > 1) {
+      log.info("endpoint {} also {} by {}: {}", endpoint.id(), hold.held, source, reason);
+      return false;
+    }
+    log.info("endpoint {} {} by {}: {}", endpoint.id(), hold.held, source, reason);
+    return true;
+  }
+
+  /**
+   * Whether the hold {@code source} just lifted was the last of its kind, {@code remaining} now
+   * empty; then queues the event that says so. Lifting one of several is only logged.
+   */
+  private boolean liftedLast(Hold hold, Endpoint endpoint, SourceHolds remaining,
+      String source, String reason, List<HealthEvent> events) {
+    if (!remaining.isEmpty()) {
+      log.info("endpoint {} no longer {} by {}: {}; still {} by {}", endpoint.id(), hold.held,
+          source, reason, hold.held, remaining.asMap().keySet());
+      return false;
+    }
+    log.info("endpoint {} {} by {}: {}", endpoint.id(), hold.lifted, source, reason);
+    events.add(event(hold.liftedLast, endpoint, source + ": " + reason));
+    return true;
+  }
+
   /** See {@link io.lb4j.core.HealthTracker#isOverridden}. */
   public boolean isOverridden(Endpoint endpoint, String source) {
     EndpointHealthState state = states.get(endpoint.id());
-    return state != null && state.verdicts().containsKey(source) && (!state.benched() || panic);
+    return state != null && state.verdicts().asMap().containsKey(source) && (!state.benched() || panic);
   }
 
   private EndpointHealthState memberState(Endpoint endpoint) {
@@ -512,8 +536,8 @@ public final class HealthStateMachine {
           : backoff.decayed(state.ejections(), now - state.healthySince());
       endpoints.add(new EndpointHealth(endpoint, state.available(),
           ejected ? Duration.ofNanos(Math.max(0, state.ejectedUntil() - now)) : Duration.ZERO,
-          state.probeDown(), state.verdicts(), state.softlyRemoved() && !state.benched(),
-          state.marks(),
+          state.probeDown(), state.verdicts().asMap(), state.softlyRemoved() && !state.benched(),
+          state.marks().asMap(),
           state.consecutiveFailures(), multiplier, effectiveWeight(endpoint)));
     }
     return new HealthSnapshot(panic, endpoints);
