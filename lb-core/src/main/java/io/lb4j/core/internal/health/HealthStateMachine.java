@@ -81,9 +81,7 @@ public final class HealthStateMachine {
    * {@code initialSync}, or unless no non-empty membership came before.
    */
   public void updateMembership(List<Endpoint> members, boolean initialSync) {
-    List<HealthEvent> events = new ArrayList<>(1);
-    boolean changed;
-    synchronized (lock) {
+    changeThenPublish(events -> {
       long now = settings.ticker().read();
       List<EndpointHealthState> next = new ArrayList<>(members.size());
       Set<String> ids = new HashSet<>(members.size() * 2);
@@ -107,9 +105,8 @@ public final class HealthStateMachine {
       });
       this.members = List.copyOf(next);
       started |= !members.isEmpty();
-      changed = settle(events);
-    }
-    publish(events, changed);
+      return true;
+    });
   }
 
   private EndpointHealthState track(
@@ -185,18 +182,15 @@ public final class HealthStateMachine {
    * further source's mark is logged and shows in the snapshot.
    */
   public void markUnavailable(Endpoint endpoint, String source, String reason) {
-    List<HealthEvent> events = new ArrayList<>(2);
-    boolean changed;
-    synchronized (lock) {
+    changeThenPublish(events -> {
       EndpointHealthState state = states.computeIfAbsent(
           endpoint.id(), id -> newState(endpoint, settings.ticker().read()));
       if (!state.marks().add(source, reason) || !isFirst(Hold.MARK, endpoint, state.marks(), source, reason)) {
-        return;
+        return false;
       }
       events.add(event(Type.MARKED_UNAVAILABLE, endpoint, source + ": " + reason));
-      changed = settle(events);
-    }
-    publish(events, changed);
+      return true;
+    });
   }
 
   /**
@@ -204,20 +198,17 @@ public final class HealthStateMachine {
    * mark publishes; lifting one of several is logged only, the endpoint staying out.
    */
   public void markAvailable(Endpoint endpoint, String source, String reason) {
-    List<HealthEvent> events = new ArrayList<>(2);
-    boolean changed;
-    synchronized (lock) {
+    changeThenPublish(events -> {
       EndpointHealthState state = states.get(endpoint.id());
       if (state == null || !state.marks().lift(source)
           || !liftedLast(Hold.MARK, endpoint, state.marks(), source, reason, events)) {
-        return;
+        return false;
       }
       if (state.available()) {
         startOver(state, settings.ticker().read());
       }
-      changed = settle(events);
-    }
-    publish(events, changed);
+      return true;
+    });
   }
 
   /**
@@ -251,17 +242,11 @@ public final class HealthStateMachine {
    * lifting one of several is logged only.
    */
   public void reportHealthy(Endpoint endpoint, String source, String reason) {
-    List<HealthEvent> events = new ArrayList<>(2);
-    boolean changed;
-    synchronized (lock) {
+    changeThenPublish(events -> {
       EndpointHealthState state = memberState(endpoint);
-      if (state == null || !state.verdicts().lift(source)
-          || !liftedLast(Hold.VERDICT, endpoint, state.verdicts(), source, reason, events)) {
-        return;
-      }
-      changed = settle(events);
-    }
-    publish(events, changed);
+      return state != null && state.verdicts().lift(source)
+          && liftedLast(Hold.VERDICT, endpoint, state.verdicts(), source, reason, events);
+    });
   }
 
   /** The two kinds of per-source hold on an endpoint: operators' hard marks, detectors' soft verdicts. */
@@ -370,16 +355,14 @@ public final class HealthStateMachine {
   }
 
   private void onProbe(EndpointHealthState state, boolean healthy, String detail) {
-    List<HealthEvent> events = new ArrayList<>(2);
-    boolean changed;
-    synchronized (lock) {
+    changeThenPublish(events -> {
       if (state.removed() || closed) {
-        return;
+        return false;
       }
       if (!state.recordProbe(
           healthy, settings.healthyThreshold(), settings.unhealthyThreshold())) {
         log.debug("probe of {}: {}", state.endpoint().id(), detail);
-        return;
+        return false;
       }
       Endpoint endpoint = state.endpoint();
       if (healthy) {
@@ -390,9 +373,8 @@ public final class HealthStateMachine {
             endpoint.id(), settings.unhealthyThreshold(), detail);
         events.add(event(Type.PROBE_DOWN, endpoint, detail));
       }
-      changed = settle(events);
-    }
-    publish(events, changed);
+      return true;
+    });
   }
 
   /** See {@link io.lb4j.core.HealthTracker#refresh}. */
@@ -504,6 +486,29 @@ public final class HealthStateMachine {
   private void startOver(EndpointHealthState state, long now) {
     state.resetCounters();
     startRamp(state, now);
+  }
+
+  /** One change to the health state, made under the lock. */
+  @FunctionalInterface
+  private interface Change {
+    /** Queues its events; returns false if it changed nothing, so that nothing is settled. */
+    boolean apply(List<HealthEvent> events);
+  }
+
+  /**
+   * Applies {@code change} under the lock and, if it changed anything, settles the derived state
+   * there, then tells the listeners outside the lock: the order every change follows.
+   */
+  private void changeThenPublish(Change change) {
+    List<HealthEvent> events = new ArrayList<>(2);
+    boolean changed;
+    synchronized (lock) {
+      if (!change.apply(events)) {
+        return;
+      }
+      changed = settle(events);
+    }
+    publish(events, changed);
   }
 
   private void publish(List<HealthEvent> events, boolean changed) {
