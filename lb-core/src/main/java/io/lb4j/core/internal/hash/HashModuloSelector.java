@@ -2,9 +2,9 @@ package io.lb4j.core.internal.hash;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
+import io.lb4j.core.internal.select.AbstractSelector;
 import java.util.Arrays;
 
 /**
@@ -24,15 +24,14 @@ import java.util.Arrays;
  * <p>Cost: pick O(1) with equal weights, O(log n) binary search otherwise, no allocation; build
  * O(n log n); memory 12 bytes per endpoint.
  */
-public final class HashModuloSelector implements Selector, Explainable {
-  private final Candidates candidates;
+public final class HashModuloSelector extends AbstractSelector implements Explainable {
   private final int[] byId;
   /** Cumulative weights in id order: endpoint byId[i] owns [cumulative[i-1], cumulative[i]). */
   private final long[] cumulative;
   private final boolean uniform;
 
   public HashModuloSelector(Candidates candidates) {
-    this.candidates = candidates;
+    super(candidates);
     this.byId = HashSupport.indexesById(candidates);
     this.cumulative = new long[byId.length];
     long sum = 0;
@@ -41,11 +40,6 @@ public final class HashModuloSelector implements Selector, Explainable {
       cumulative[i] = sum;
     }
     this.uniform = candidates.hasUniformWeights();
-  }
-
-  @Override
-  public Candidates candidates() {
-    return candidates;
   }
 
   @Override

@@ -2,9 +2,9 @@ package io.lb4j.core.internal.hash;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
+import io.lb4j.core.internal.select.AbstractSelector;
 import java.util.Arrays;
 
 /**
@@ -32,7 +32,7 @@ import java.util.Arrays;
  * <p>Source: Eisenbud et al., "Maglev: A Fast and Reliable Software Network Load Balancer" (NSDI
  * 2016), section 3.4; weighted population as in Envoy's Maglev load balancer.
  */
-public final class MaglevSelector implements Selector, Explainable {
+public final class MaglevSelector extends AbstractSelector implements Explainable {
   /** The paper's and Envoy's default: a prime well above 100 × a typical fleet. */
   public static final int DEFAULT_TABLE_SIZE = 65_537;
   /** Smallest table accepted. */
@@ -40,7 +40,6 @@ public final class MaglevSelector implements Selector, Explainable {
   /** Largest table accepted: 2^26 slots are 256 MiB. */
   public static final int MAX_TABLE_SIZE = 1 << 26;
 
-  private final Candidates candidates;
   private final int[] table;
 
   /**
@@ -48,7 +47,7 @@ public final class MaglevSelector implements Selector, Explainable {
    *     than the number of candidates
    */
   public MaglevSelector(Candidates candidates, int tableSize) {
-    this.candidates = candidates;
+    super(candidates);
     checkTableSize(tableSize);
     if (tableSize < candidates.size()) {
       throw new IllegalArgumentException("tableSize must be >= the number of candidates ("
@@ -115,11 +114,6 @@ public final class MaglevSelector implements Selector, Explainable {
   private static int advance(int position, int skip, int size) {
     int next = position + skip;
     return next >= size ? next - size : next;
-  }
-
-  @Override
-  public Candidates candidates() {
-    return candidates;
   }
 
   @Override
