@@ -10,9 +10,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A call to a service whose balancer was closed fails with an {@link IOException} naming the
@@ -22,12 +22,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ClosedBalancerTest {
-  private final Harness harness = new Harness();
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
+  @RegisterExtension final Harness harness = new Harness();
 
   private OkHttpClient clientOver(LoadBalancer balancer) {
     return LoadBalancedOkHttp.wrap(new OkHttpClient(), harness.interceptor(balancer).build());

@@ -22,9 +22,9 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.internal.http2.ErrorCode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A request that is not idempotent reaches a server at most once through a wrapped client,
@@ -32,12 +32,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ExactlyOnceTest {
-  private final Harness harness = new Harness();
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
+  @RegisterExtension final Harness harness = new Harness();
 
   /** Plain OkHttp defaults: retryOnConnectionFailure on, as most users leave it. */
   private OkHttpClient wrapped(LoadBalancer balancer) {

@@ -15,12 +15,15 @@ import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What the regression tests of issue 11 share: backends, balancers with the library's defaults
- * (round robin so that shares are exact), and closing all of it.
+ * (round robin so that shares are exact), and closing all of it. Register it with
+ * {@code @RegisterExtension} and it closes what it built after each test.
  */
-final class Harness implements AutoCloseable {
+final class Harness implements AutoCloseable, AfterEachCallback {
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   Backends backends(int count) throws IOException {
@@ -73,6 +76,11 @@ final class Harness implements AutoCloseable {
       }
     });
     return result;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    close();
   }
 
   @Override
