@@ -24,15 +24,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClosedBalancerTest {
   @RegisterExtension final Harness harness = new Harness();
 
-  private OkHttpClient clientOver(LoadBalancer balancer) {
-    return LoadBalancedOkHttp.wrap(new OkHttpClient(), harness.interceptor(balancer).build());
-  }
-
   @Test
   void executeThroughAClosedBalancerFailsNamingItAndSendsNothing() throws IOException {
     Backends backends = harness.backends(2);
     LoadBalancer balancer = harness.balancer(backends.serverList());
-    OkHttpClient client = clientOver(balancer);
+    OkHttpClient client = harness.client(balancer);
     client.newCall(Harness.get("http://orders/")).execute().close();
 
     balancer.close();
@@ -47,7 +43,7 @@ class ClosedBalancerTest {
   void enqueueThroughAClosedBalancerFailsNamingItNotAsACancel() throws Exception {
     Backends backends = harness.backends(2);
     LoadBalancer balancer = harness.balancer(backends.serverList());
-    OkHttpClient client = clientOver(balancer);
+    OkHttpClient client = harness.client(balancer);
     balancer.close();
 
     CompletableFuture<Response> call = Harness.enqueue(client.newCall(Harness.get("http://orders/")));
@@ -68,7 +64,7 @@ class ClosedBalancerTest {
       balancer.close(); // while the first attempt is out: its retry must not be picked
       return Backends.status(503);
     });
-    OkHttpClient client = clientOver(balancer);
+    OkHttpClient client = harness.client(balancer);
 
     try (Response response = client.newCall(Harness.get("http://orders/")).execute()) {
       assertThat(response.code()).isEqualTo(503);

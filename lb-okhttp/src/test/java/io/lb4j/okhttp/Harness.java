@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -41,6 +42,14 @@ final class Harness implements AutoCloseable, AfterEachCallback {
 
   LoadBalancingInterceptor.Builder interceptor(LoadBalancer balancer) {
     return LoadBalancingInterceptor.builder().service("orders", balancer);
+  }
+
+  /**
+   * A client with plain OkHttp defaults ({@code retryOnConnectionFailure} on, as most users leave
+   * it), wrapped with {@link #interceptor}'s defaults over {@code balancer}.
+   */
+  OkHttpClient client(LoadBalancer balancer) {
+    return LoadBalancedOkHttp.wrap(new OkHttpClient(), interceptor(balancer).build());
   }
 
   <T extends AutoCloseable> T closeLater(T closeable) {
