@@ -1,6 +1,7 @@
 package io.lb4j.core;
 
 import static io.lb4j.core.internal.Arguments.atLeast;
+import static io.lb4j.core.internal.Arguments.nonNegative;
 import static io.lb4j.core.internal.Arguments.percent;
 import static io.lb4j.core.internal.Arguments.positive;
 
@@ -586,11 +587,7 @@ public final class HealthTracker implements AutoCloseable {
      * AWS ALB's slow-start range (Envoy has no default).
      */
     public Builder slowStartWindow(Duration window) {
-      Objects.requireNonNull(window, "slowStartWindow");
-      if (window.isNegative()) {
-        throw new IllegalArgumentException("slowStartWindow must be >= 0, was " + window);
-      }
-      this.slowStartWindow = window;
+      this.slowStartWindow = nonNegative(window, "slowStartWindow");
       return this;
     }
 

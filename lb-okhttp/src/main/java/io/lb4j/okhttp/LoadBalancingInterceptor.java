@@ -6,6 +6,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.NoEndpointAvailableException;
 import io.lb4j.core.Ticker;
+import io.lb4j.core.internal.Arguments;
 import io.lb4j.okhttp.CallListener.Outcome;
 import io.lb4j.okhttp.internal.CallRouter;
 import io.lb4j.okhttp.internal.EndpointBreakers;
@@ -310,10 +311,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
 
     /** Attempts per call, the first one included; 1 turns retries off. Default 3. */
     public Builder maxAttempts(int maxAttempts) {
-      if (maxAttempts < 1) {
-        throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
-      }
-      this.maxAttempts = maxAttempts;
+      this.maxAttempts = Arguments.atLeast(maxAttempts, 1, "maxAttempts");
       return this;
     }
 
@@ -348,7 +346,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
 
     /** The longest {@code Retry-After} waited for; longer ones are cut to it. Default 2 s. */
     public Builder retryAfterCap(Duration cap) {
-      this.retryAfterCap = nonNegative("retryAfterCap", cap);
+      this.retryAfterCap = Arguments.nonNegative(cap, "retryAfterCap");
       return this;
     }
 
@@ -359,7 +357,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
      * all the time a plain client would give it.
      */
     public Builder perTryTimeout(Duration timeout) {
-      this.perTryTimeout = nonNegative("perTryTimeout", timeout);
+      this.perTryTimeout = Arguments.nonNegative(timeout, "perTryTimeout");
       return this;
     }
 
@@ -373,10 +371,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
      * and the caller's read fails. Zero turns buffering off. Default 256 KiB.
      */
     public Builder bodyBufferLimit(long bytes) {
-      if (bytes < 0) {
-        throw new IllegalArgumentException("bodyBufferLimit must be >= 0, was " + bytes);
-      }
-      this.bodyBufferLimit = bytes;
+      this.bodyBufferLimit = Arguments.atLeast(bytes, 0, "bodyBufferLimit");
       return this;
     }
 
@@ -398,11 +393,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
      * {@link #minRetriesPerSecond}. Default 20%, Finagle's and Envoy's.
      */
     public Builder retryBudgetPercent(int percent) {
-      if (percent < 0 || percent > 100) {
-        throw new IllegalArgumentException(
-            "retryBudgetPercent must be in [0, 100], was " + percent);
-      }
-      this.retryBudgetPercent = percent;
+      this.retryBudgetPercent = Arguments.percent(percent, "retryBudgetPercent");
       return this;
     }
 
@@ -411,10 +402,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
      * a client with little traffic can retry at all (see {@link #retryBudgetPercent}). Default 10.
      */
     public Builder minRetriesPerSecond(int retries) {
-      if (retries < 0) {
-        throw new IllegalArgumentException("minRetriesPerSecond must be >= 0, was " + retries);
-      }
-      this.minRetriesPerSecond = retries;
+      this.minRetriesPerSecond = Arguments.atLeast(retries, 0, "minRetriesPerSecond");
       return this;
     }
 
@@ -504,14 +492,6 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
         return retry -> 0L;
       }
       return IntervalFunction.ofExponentialRandomBackoff(initialBackoff, 2.0, 0.5, maxBackoff);
-    }
-
-    private static Duration nonNegative(String field, Duration value) {
-      Objects.requireNonNull(value, field);
-      if (value.isNegative()) {
-        throw new IllegalArgumentException(field + " must be >= 0, was " + value);
-      }
-      return value;
     }
 
     private static String canonicalHost(String name) {

@@ -12,19 +12,14 @@ import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** enqueue() through a wrapped client: as concurrent as execute(), and no waiting on its threads. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AsyncConcurrencyTest {
-  private final Harness harness = new Harness();
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
+  @RegisterExtension final Harness harness = new Harness();
 
   @Test
   void enqueuedCallsToOneServiceRunMoreThanOkHttpsFivePerHostAtOnce() throws Exception {

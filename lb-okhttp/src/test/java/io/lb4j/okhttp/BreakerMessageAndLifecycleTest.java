@@ -19,19 +19,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a refusal by open breakers says, and how a wrapped client and its interceptor end. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BreakerMessageAndLifecycleTest {
-  private final Harness harness = new Harness();
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
+  @RegisterExtension final Harness harness = new Harness();
 
   private static CircuitBreaker breaker(LoadBalancingInterceptor interceptor, Endpoint endpoint) {
     return interceptor.circuitBreakerRegistry().find("orders/" + endpoint.id()).orElseThrow();

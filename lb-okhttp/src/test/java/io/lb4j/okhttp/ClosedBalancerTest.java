@@ -10,9 +10,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A call to a service whose balancer was closed fails with an {@link IOException} naming the
@@ -22,22 +22,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ClosedBalancerTest {
-  private final Harness harness = new Harness();
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
-
-  private OkHttpClient clientOver(LoadBalancer balancer) {
-    return LoadBalancedOkHttp.wrap(new OkHttpClient(), harness.interceptor(balancer).build());
-  }
+  @RegisterExtension final Harness harness = new Harness();
 
   @Test
   void executeThroughAClosedBalancerFailsNamingItAndSendsNothing() throws IOException {
     Backends backends = harness.backends(2);
     LoadBalancer balancer = harness.balancer(backends.serverList());
-    OkHttpClient client = clientOver(balancer);
+    OkHttpClient client = harness.client(balancer);
     client.newCall(Harness.get("http://orders/")).execute().close();
 
     balancer.close();
@@ -52,7 +43,7 @@ class ClosedBalancerTest {
   void enqueueThroughAClosedBalancerFailsNamingItNotAsACancel() throws Exception {
     Backends backends = harness.backends(2);
     LoadBalancer balancer = harness.balancer(backends.serverList());
-    OkHttpClient client = clientOver(balancer);
+    OkHttpClient client = harness.client(balancer);
     balancer.close();
 
     CompletableFuture<Response> call = Harness.enqueue(client.newCall(Harness.get("http://orders/")));
@@ -73,7 +64,7 @@ class ClosedBalancerTest {
       balancer.close(); // while the first attempt is out: its retry must not be picked
       return Backends.status(503);
     });
-    OkHttpClient client = clientOver(balancer);
+    OkHttpClient client = harness.client(balancer);
 
     try (Response response = client.newCall(Harness.get("http://orders/")).execute()) {
       assertThat(response.code()).isEqualTo(503);

@@ -20,20 +20,15 @@ import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Call timeouts and cancel: how they bound attempts and waits, and whom they blame. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DeadlineAndWaitTest {
-  private final Harness harness = new Harness();
+  @RegisterExtension final Harness harness = new Harness();
   private final List<Long> waits = new CopyOnWriteArrayList<>();
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
 
   private static MockResponse delayed(long millis) {
     return new MockResponse.Builder().code(200).body("ok").headersDelay(millis, TimeUnit.MILLISECONDS)

@@ -22,9 +22,9 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.internal.http2.ErrorCode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A request that is not idempotent reaches a server at most once through a wrapped client,
@@ -32,24 +32,14 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ExactlyOnceTest {
-  private final Harness harness = new Harness();
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
-
-  /** Plain OkHttp defaults: retryOnConnectionFailure on, as most users leave it. */
-  private OkHttpClient wrapped(LoadBalancer balancer) {
-    return LoadBalancedOkHttp.wrap(new OkHttpClient(), harness.interceptor(balancer).build());
-  }
+  @RegisterExtension final Harness harness = new Harness();
 
   @Test
   void postAnswered503WithRetryAfterZeroReachesTheServerOnceAndSeesTheHeader() throws IOException {
     Backends backends = harness.backends(1);
     backends.respondAll(request -> new MockResponse.Builder().code(503)
         .setHeader("Retry-After", "0").body("busy").build());
-    OkHttpClient client = wrapped(harness.balancer(backends.serverList()));
+    OkHttpClient client = harness.client(harness.balancer(backends.serverList()));
 
     for (int i = 0; i < 5; i++) {
       try (Response response = client.newCall(Harness.post("http://orders/v1/items")).execute()) {
@@ -68,7 +58,7 @@ class ExactlyOnceTest {
     Backends backends = harness.backends(2);
     backends.respond(0, request -> new MockResponse.Builder().code(503)
         .setHeader("Retry-After", "0").build());
-    OkHttpClient client = wrapped(harness.balancer(backends.serverList()));
+    OkHttpClient client = harness.client(harness.balancer(backends.serverList()));
 
     int visitsOfThe503One = 0;
     for (int i = 0; i < 4; i++) {
@@ -89,7 +79,7 @@ class ExactlyOnceTest {
   void postAnswered408IsNotResentByOkHttp() throws IOException {
     Backends backends = harness.backends(1);
     backends.respondAll(request -> Backends.status(408));
-    OkHttpClient client = wrapped(harness.balancer(backends.serverList()));
+    OkHttpClient client = harness.client(harness.balancer(backends.serverList()));
 
     try (Response response = client.newCall(Harness.post("http://orders/v1/items")).execute()) {
       assertThat(response.code()).isEqualTo(408);
@@ -160,7 +150,7 @@ class ExactlyOnceTest {
       posts.incrementAndGet();
       return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
     });
-    OkHttpClient client = wrapped(harness.balancer(backends.serverList()));
+    OkHttpClient client = harness.client(harness.balancer(backends.serverList()));
     assertThat(client.retryOnConnectionFailure()).isTrue();
     // OkHttp re-sends only after a failure on a pooled connection (a fresh one proves the route
     // bad): a GET first leaves one in the pool for the POST, as OkHttp's own

@@ -12,15 +12,19 @@ import java.util.concurrent.CompletableFuture;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What the regression tests of issue 11 share: backends, balancers with the library's defaults
- * (round robin so that shares are exact), and closing all of it.
+ * (round robin so that shares are exact), and closing all of it. Register it with
+ * {@code @RegisterExtension} and it closes what it built after each test.
  */
-final class Harness implements AutoCloseable {
+final class Harness implements AutoCloseable, AfterEachCallback {
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   Backends backends(int count) throws IOException {
@@ -38,6 +42,14 @@ final class Harness implements AutoCloseable {
 
   LoadBalancingInterceptor.Builder interceptor(LoadBalancer balancer) {
     return LoadBalancingInterceptor.builder().service("orders", balancer);
+  }
+
+  /**
+   * A client with plain OkHttp defaults ({@code retryOnConnectionFailure} on, as most users leave
+   * it), wrapped with {@link #interceptor}'s defaults over {@code balancer}.
+   */
+  OkHttpClient client(LoadBalancer balancer) {
+    return LoadBalancedOkHttp.wrap(new OkHttpClient(), interceptor(balancer).build());
   }
 
   <T extends AutoCloseable> T closeLater(T closeable) {
@@ -73,6 +85,11 @@ final class Harness implements AutoCloseable {
       }
     });
     return result;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    close();
   }
 
   @Override

@@ -22,22 +22,17 @@ import mockwebserver3.SocketEffect;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import okio.BufferedSource;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Hedged requests on real loopback servers, with the library's defaults otherwise. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HedgingTest {
   private static final HedgingPolicy FAST_HEDGE = HedgingPolicy.builder()
       .maxAttempts(2).delay(Duration.ofMillis(30)).build();
-  private final Harness harness = new Harness();
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
+  @RegisterExtension final Harness harness = new Harness();
 
   private static MockResponse stalled(long millis, int server) {
     return new MockResponse.Builder().code(200).setHeader("X-Server", server).body("slow")

@@ -14,9 +14,9 @@ import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import okio.BufferedSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A streamed body cut by the call timeout is its endpoint's failure; cut by the caller's cancel,
@@ -25,13 +25,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class StreamEndTimeoutOrCancelTest {
-  private final Harness harness = new Harness();
+  @RegisterExtension final Harness harness = new Harness();
   private final ManualTicker ticker = new ManualTicker();
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
 
   @Test
   void callerCancelingAStreamedBodyLateInTheCallTimeoutCountsNeitherWay() throws Exception {

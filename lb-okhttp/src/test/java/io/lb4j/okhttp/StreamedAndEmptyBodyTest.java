@@ -13,9 +13,9 @@ import mockwebserver3.MockResponse;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Idempotent calls are buffered only when their body is known to be small: a stream returns at its
@@ -23,12 +23,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class StreamedAndEmptyBodyTest {
-  private final Harness harness = new Harness();
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
+  @RegisterExtension final Harness harness = new Harness();
 
   private LoadBalancer balancerOf(HeldStreamServer server) {
     return harness.balancer(MutableServerList.of(List.of(server.endpoint())));

@@ -10,20 +10,15 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.SocketEffect;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A body cut off mid-way: counted against its instance, and retried where that is safe. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class TruncatedBodyTest {
   private static final String BODY = "x".repeat(4096);
-  private final Harness harness = new Harness();
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
+  @RegisterExtension final Harness harness = new Harness();
 
   private static MockResponse truncated(int size) {
     return new MockResponse.Builder().code(200).body("y".repeat(size))

@@ -25,9 +25,9 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -56,12 +56,7 @@ class UnaddressableEndpointTest {
     throw new UnknownHostException(hostname + ": no name resolves in this test");
   };
 
-  private final Harness harness = new Harness();
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
+  @RegisterExtension final Harness harness = new Harness();
 
   static Stream<Endpoint> unaddressable() {
     return Stream.of(UNRESOLVABLE, TOO_LONG_FOR_HTTP_URL, BAD_PUNYCODE, REWRITTEN_BY_HTTP_URL);

@@ -25,11 +25,34 @@ public final class Arguments {
   }
 
   /**
+   * {@code value}, if zero or positive.
+   *
+   * @throws NullPointerException naming {@code name} if {@code value} is null
+   * @throws IllegalArgumentException if {@code value} is negative
+   */
+  public static Duration nonNegative(Duration value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(name + " must be >= 0, was " + value);
+    }
+    return value;
+  }
+
+  /**
    * {@code value}, if at least {@code min}.
    *
    * @throws IllegalArgumentException otherwise
    */
   public static int atLeast(int value, int min, String name) {
+    return (int) atLeast((long) value, min, name);
+  }
+
+  /**
+   * {@code value}, if at least {@code min}.
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  public static long atLeast(long value, long min, String name) {
     if (value < min) {
       throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
     }

@@ -2,9 +2,9 @@ package io.lb4j.core.internal.hash;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
+import io.lb4j.core.internal.select.AbstractSelector;
 import io.lb4j.core.internal.select.SelectorSupport;
 
 /**
@@ -36,17 +36,16 @@ import io.lb4j.core.internal.select.SelectorSupport;
  * <p>Source: Mirrokni, Thorup, Zadimoghaddam, "Consistent Hashing with Bounded Loads" (SODA 2018,
  * arXiv 2017); Envoy's {@code hash_balance_factor} and HAProxy's {@code hash-balance-factor}.
  */
-public final class BoundedLoadHashSelector implements Selector, Explainable {
+public final class BoundedLoadHashSelector extends AbstractSelector implements Explainable {
   /** Default balance factor c: no endpoint above 125% of average load, as in the paper's tests. */
   public static final double DEFAULT_BALANCE_FACTOR = 1.25;
 
-  private final Candidates candidates;
   private final HashRing ring;
   private final double balanceFactor;
 
   /** @throws IllegalArgumentException if {@code balanceFactor} is not a finite number > 1 */
   public BoundedLoadHashSelector(Candidates candidates, double balanceFactor) {
-    this.candidates = candidates;
+    super(candidates);
     this.balanceFactor = checkBalanceFactor(balanceFactor);
     this.ring = new HashRing(candidates, RingHashSelector.DEFAULT_VNODES_PER_WEIGHT);
   }
@@ -60,14 +59,8 @@ public final class BoundedLoadHashSelector implements Selector, Explainable {
   }
 
   @Override
-  public Candidates candidates() {
-    return candidates;
-  }
-
-  @Override
   public int selectIndex(PickContext context) {
-    SelectorSupport.requireNonEmpty(candidates, context);
-    int point = ring.pointFor(HashSupport.keyOrRandom(context, candidates));
+    int point = ring.pointFor(HashSupport.pickKey(candidates, context));
     int owner = ring.owner(point);
     if (candidates.stats(owner).inFlight() == 0 && !SelectorSupport.isExcluded(context, candidates, owner)) {
       return owner;

@@ -2,10 +2,9 @@ package io.lb4j.core.internal.hash;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
-import io.lb4j.core.internal.select.SelectorSupport;
+import io.lb4j.core.internal.select.AbstractSelector;
 import java.util.Arrays;
 
 /**
@@ -25,15 +24,14 @@ import java.util.Arrays;
  * <p>Cost: pick O(1) with equal weights, O(log n) binary search otherwise, no allocation; build
  * O(n log n); memory 12 bytes per endpoint.
  */
-public final class HashModuloSelector implements Selector, Explainable {
-  private final Candidates candidates;
+public final class HashModuloSelector extends AbstractSelector implements Explainable {
   private final int[] byId;
   /** Cumulative weights in id order: endpoint byId[i] owns [cumulative[i-1], cumulative[i]). */
   private final long[] cumulative;
   private final boolean uniform;
 
   public HashModuloSelector(Candidates candidates) {
-    this.candidates = candidates;
+    super(candidates);
     this.byId = HashSupport.indexesById(candidates);
     this.cumulative = new long[byId.length];
     long sum = 0;
@@ -45,14 +43,8 @@ public final class HashModuloSelector implements Selector, Explainable {
   }
 
   @Override
-  public Candidates candidates() {
-    return candidates;
-  }
-
-  @Override
   public int selectIndex(PickContext context) {
-    SelectorSupport.requireNonEmpty(candidates, context);
-    long key = HashSupport.keyOrRandom(context, candidates);
+    long key = HashSupport.pickKey(candidates, context);
     int position;
     if (uniform) {
       position = (int) Long.remainderUnsigned(key, byId.length);
@@ -61,17 +53,7 @@ public final class HashModuloSelector implements Selector, Explainable {
       int found = Arrays.binarySearch(cumulative, target + 1);
       position = found >= 0 ? found : -found - 1;
     }
-    if (!SelectorSupport.isExcluded(context, candidates, byId[position])) {
-      return byId[position];
-    }
-    for (int step = 1; step < byId.length; step++) {
-      int next = position + step;
-      int index = byId[next >= byId.length ? next - byId.length : next];
-      if (!context.isExcluded(candidates.endpoint(index))) {
-        return index;
-      }
-    }
-    throw SelectorSupport.noneAvailable(candidates, context);
+    return HashSupport.firstAllowedInTable(byId, position, candidates, context);
   }
 
   @Override

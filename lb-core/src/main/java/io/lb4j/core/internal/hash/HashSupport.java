@@ -11,10 +11,14 @@ final class HashSupport {
   private HashSupport() {}
 
   /**
-   * The context's hash key or, when it has none, a random one drawn from the candidates' random
-   * source: a keyless pick through a hash selector is then a (weight-aware) random pick.
+   * The key a hash selector's pick starts from: the context's hash key or, when it has none, a
+   * random one drawn from the candidates' random source, so that a keyless pick through a hash
+   * selector is a (weight-aware) random pick.
+   *
+   * @throws io.lb4j.core.NoEndpointAvailableException if there are no candidates
    */
-  static long keyOrRandom(PickContext context, Candidates candidates) {
+  static long pickKey(Candidates candidates, PickContext context) {
+    SelectorSupport.requireNonEmpty(candidates, context);
     if (context.hasHashKey()) {
       return context.hashKey();
     }
@@ -55,6 +59,27 @@ final class HashSupport {
       hashes[i] = Xxh64.hashUtf8(candidates.endpoint(i).id());
     }
     return hashes;
+  }
+
+  /**
+   * The entry of {@code table} at {@code slot}, or, if the context excludes it, the first entry after
+   * it (wrapping) that it does not exclude: the walk of a table-driven hash selector (modulo, Maglev)
+   * whose table names every candidate at least once. O(1) without exclusions; allocation-free.
+   *
+   * @throws io.lb4j.core.NoEndpointAvailableException if every candidate is excluded
+   */
+  static int firstAllowedInTable(int[] table, int slot, Candidates candidates, PickContext context) {
+    if (!SelectorSupport.isExcluded(context, candidates, table[slot])) {
+      return table[slot];
+    }
+    requireSomeAllowed(candidates, context);
+    for (int steps = table.length - 1; steps > 0; steps--) {
+      slot = slot + 1 == table.length ? 0 : slot + 1;
+      if (!context.isExcluded(candidates.endpoint(table[slot]))) {
+        return table[slot];
+      }
+    }
+    throw SelectorSupport.noneAvailable(candidates, context);
   }
 
   /**

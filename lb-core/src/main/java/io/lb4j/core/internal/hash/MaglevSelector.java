@@ -2,10 +2,9 @@ package io.lb4j.core.internal.hash;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
-import io.lb4j.core.internal.select.SelectorSupport;
+import io.lb4j.core.internal.select.AbstractSelector;
 import java.util.Arrays;
 
 /**
@@ -33,7 +32,7 @@ import java.util.Arrays;
  * <p>Source: Eisenbud et al., "Maglev: A Fast and Reliable Software Network Load Balancer" (NSDI
  * 2016), section 3.4; weighted population as in Envoy's Maglev load balancer.
  */
-public final class MaglevSelector implements Selector, Explainable {
+public final class MaglevSelector extends AbstractSelector implements Explainable {
   /** The paper's and Envoy's default: a prime well above 100 × a typical fleet. */
   public static final int DEFAULT_TABLE_SIZE = 65_537;
   /** Smallest table accepted. */
@@ -41,7 +40,6 @@ public final class MaglevSelector implements Selector, Explainable {
   /** Largest table accepted: 2^26 slots are 256 MiB. */
   public static final int MAX_TABLE_SIZE = 1 << 26;
 
-  private final Candidates candidates;
   private final int[] table;
 
   /**
@@ -49,7 +47,7 @@ public final class MaglevSelector implements Selector, Explainable {
    *     than the number of candidates
    */
   public MaglevSelector(Candidates candidates, int tableSize) {
-    this.candidates = candidates;
+    super(candidates);
     checkTableSize(tableSize);
     if (tableSize < candidates.size()) {
       throw new IllegalArgumentException("tableSize must be >= the number of candidates ("
@@ -119,27 +117,9 @@ public final class MaglevSelector implements Selector, Explainable {
   }
 
   @Override
-  public Candidates candidates() {
-    return candidates;
-  }
-
-  @Override
   public int selectIndex(PickContext context) {
-    SelectorSupport.requireNonEmpty(candidates, context);
-    int slot = (int) Long.remainderUnsigned(HashSupport.keyOrRandom(context, candidates), table.length);
-    int owner = table[slot];
-    if (!SelectorSupport.isExcluded(context, candidates, owner)) {
-      return owner;
-    }
-    HashSupport.requireSomeAllowed(candidates, context);
-    for (int steps = table.length; steps > 0; steps--) {
-      slot = slot + 1 == table.length ? 0 : slot + 1;
-      owner = table[slot];
-      if (!context.isExcluded(candidates.endpoint(owner))) {
-        return owner;
-      }
-    }
-    throw SelectorSupport.noneAvailable(candidates, context);
+    int slot = (int) Long.remainderUnsigned(HashSupport.pickKey(candidates, context), table.length);
+    return HashSupport.firstAllowedInTable(table, slot, candidates, context);
   }
 
   @Override

@@ -2,9 +2,9 @@ package io.lb4j.core.internal.hash;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
+import io.lb4j.core.internal.select.AbstractSelector;
 import io.lb4j.core.internal.select.SelectorSupport;
 
 /**
@@ -28,28 +28,21 @@ import io.lb4j.core.internal.select.SelectorSupport;
  * <p>Source: Thaler and Ravishankar, "Using Name-Based Mappings to Increase Hit Rates" (IEEE/ACM
  * ToN 1998); Schindelhauer and Schomaker, "Weighted Distributed Hash Tables" (SPAA 2005).
  */
-public final class RendezvousSelector implements Selector, Explainable {
-  private final Candidates candidates;
+public final class RendezvousSelector extends AbstractSelector implements Explainable {
   private final long[] idHashes;
   private final int[] rankById;
   private final boolean uniform;
 
   public RendezvousSelector(Candidates candidates) {
-    this.candidates = candidates;
+    super(candidates);
     this.idHashes = HashSupport.idHashes(candidates);
     this.rankById = HashSupport.ranksById(candidates);
     this.uniform = candidates.hasUniformWeights();
   }
 
   @Override
-  public Candidates candidates() {
-    return candidates;
-  }
-
-  @Override
   public int selectIndex(PickContext context) {
-    SelectorSupport.requireNonEmpty(candidates, context);
-    long key = HashSupport.keyOrRandom(context, candidates);
+    long key = HashSupport.pickKey(candidates, context);
     int best = -1;
     long bestHash = 0;
     double bestScore = 0;

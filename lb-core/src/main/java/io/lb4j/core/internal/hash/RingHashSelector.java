@@ -2,10 +2,9 @@ package io.lb4j.core.internal.hash;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
-import io.lb4j.core.internal.select.SelectorSupport;
+import io.lb4j.core.internal.select.AbstractSelector;
 
 /**
  * Consistent hashing on a ring with virtual nodes: choose it for key affinity (cache locality,
@@ -32,11 +31,10 @@ import io.lb4j.core.internal.select.SelectorSupport;
  * weight is libketama's choice, which Envoy's ring hash and nginx's {@code hash ... consistent}
  * (160 per weight unit) also use.
  */
-public final class RingHashSelector implements Selector, Explainable {
+public final class RingHashSelector extends AbstractSelector implements Explainable {
   /** libketama's and nginx's 160 points per unit of weight: about ±8% share noise per endpoint. */
   public static final int DEFAULT_VNODES_PER_WEIGHT = 160;
 
-  private final Candidates candidates;
   private final HashRing ring;
 
   /**
@@ -44,7 +42,7 @@ public final class RingHashSelector implements Selector, Explainable {
    *     HashRing#MAX_POINTS}]
    */
   public RingHashSelector(Candidates candidates, int vnodesPerWeight) {
-    this.candidates = candidates;
+    super(candidates);
     this.ring = new HashRing(candidates, checkVnodesPerWeight(vnodesPerWeight));
   }
 
@@ -61,14 +59,8 @@ public final class RingHashSelector implements Selector, Explainable {
   }
 
   @Override
-  public Candidates candidates() {
-    return candidates;
-  }
-
-  @Override
   public int selectIndex(PickContext context) {
-    SelectorSupport.requireNonEmpty(candidates, context);
-    int point = ring.pointFor(HashSupport.keyOrRandom(context, candidates));
+    int point = ring.pointFor(HashSupport.pickKey(candidates, context));
     return ring.firstAllowedOwnerFrom(point, candidates, context);
   }
 

@@ -1,9 +1,6 @@
 package io.lb4j.core.internal.health;
 
 import io.lb4j.core.Endpoint;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,8 +35,8 @@ public final class EndpointHealthState {
   private volatile boolean probeDown;
   private int probeSuccesses;
   private int probeFailures;
-  private volatile Map<String, String> marks = Map.of();
-  private volatile Map<String, String> verdicts = Map.of();
+  private final SourceHolds marks = new SourceHolds();
+  private final SourceHolds verdicts = new SourceHolds();
   private volatile boolean benched;
   private volatile long rampStart = NOT_RAMPING;
   private volatile int rampStep = SlowStartRamp.STEPS;
@@ -200,8 +197,8 @@ public final class EndpointHealthState {
     return false;
   }
 
-  /** Every source marking this endpoint unavailable, with its reason, in marking order. */
-  public Map<String, String> marks() {
+  /** Every source marking this endpoint unavailable; change only under the tracker's lock. */
+  SourceHolds marks() {
     return marks;
   }
 
@@ -210,69 +207,9 @@ public final class EndpointHealthState {
     return !marks.isEmpty();
   }
 
-  /** Adds {@code source}'s mark; returns false, keeping the first reason, if it already marks. */
-  public boolean mark(String source, String reason) {
-    Map<String, String> next = with(marks, source, reason);
-    if (next == null) {
-      return false;
-    }
-    marks = next;
-    return true;
-  }
-
-  /** Lifts {@code source}'s mark; returns false if it had none. */
-  public boolean unmark(String source) {
-    Map<String, String> next = without(marks, source);
-    if (next == null) {
-      return false;
-    }
-    marks = next;
-    return true;
-  }
-
-  /** Every detector reporting this endpoint unhealthy, with its reason, in reporting order. */
-  public Map<String, String> verdicts() {
+  /** Every detector reporting this endpoint unhealthy; change only under the tracker's lock. */
+  SourceHolds verdicts() {
     return verdicts;
-  }
-
-  /** Adds {@code source}'s soft verdict; returns false, keeping the first reason, if it has one. */
-  public boolean addVerdict(String source, String reason) {
-    Map<String, String> next = with(verdicts, source, reason);
-    if (next == null) {
-      return false;
-    }
-    verdicts = next;
-    return true;
-  }
-
-  /** Lifts {@code source}'s soft verdict; returns false if it had none. */
-  public boolean liftVerdict(String source) {
-    Map<String, String> next = without(verdicts, source);
-    if (next == null) {
-      return false;
-    }
-    verdicts = next;
-    return true;
-  }
-
-  /** {@code current} plus {@code source}, or null if it holds {@code source} already. */
-  private static Map<String, String> with(Map<String, String> current, String source, String reason) {
-    if (current.containsKey(source)) {
-      return null;
-    }
-    Map<String, String> next = new LinkedHashMap<>(current);
-    next.put(source, reason);
-    return Collections.unmodifiableMap(next);
-  }
-
-  /** {@code current} without {@code source}, or null if it does not hold it. */
-  private static Map<String, String> without(Map<String, String> current, String source) {
-    if (!current.containsKey(source)) {
-      return null;
-    }
-    Map<String, String> next = new LinkedHashMap<>(current);
-    next.remove(source);
-    return next.isEmpty() ? Map.of() : Collections.unmodifiableMap(next);
   }
 
   public long rampStart() {

@@ -81,9 +81,7 @@ public final class HealthStateMachine {
    * {@code initialSync}, or unless no non-empty membership came before.
    */
   public void updateMembership(List<Endpoint> members, boolean initialSync) {
-    List<HealthEvent> events = new ArrayList<>(1);
-    boolean changed;
-    synchronized (lock) {
+    changeThenPublish(events -> {
       long now = settings.ticker().read();
       List<EndpointHealthState> next = new ArrayList<>(members.size());
       Set<String> ids = new HashSet<>(members.size() * 2);
@@ -107,9 +105,8 @@ public final class HealthStateMachine {
       });
       this.members = List.copyOf(next);
       started |= !members.isEmpty();
-      changed = settle(events);
-    }
-    publish(events, changed);
+      return true;
+    });
   }
 
   private EndpointHealthState track(
@@ -185,24 +182,15 @@ public final class HealthStateMachine {
    * further source's mark is logged and shows in the snapshot.
    */
   public void markUnavailable(Endpoint endpoint, String source, String reason) {
-    List<HealthEvent> events = new ArrayList<>(2);
-    boolean changed;
-    synchronized (lock) {
+    changeThenPublish(events -> {
       EndpointHealthState state = states.computeIfAbsent(
           endpoint.id(), id -> newState(endpoint, settings.ticker().read()));
-      boolean wasMarked = state.marked();
-      if (!state.mark(source, reason)) {
-        return;
+      if (!state.marks().add(source, reason) || !isFirst(Hold.MARK, endpoint, state.marks(), source, reason)) {
+        return false;
       }
-      if (wasMarked) {
-        log.info("endpoint {} also marked unavailable by {}: {}", endpoint.id(), source, reason);
-        return;
-      }
-      log.info("endpoint {} marked unavailable by {}: {}", endpoint.id(), source, reason);
       events.add(event(Type.MARKED_UNAVAILABLE, endpoint, source + ": " + reason));
-      changed = settle(events);
-    }
-    publish(events, changed);
+      return true;
+    });
   }
 
   /**
@@ -210,26 +198,17 @@ public final class HealthStateMachine {
    * mark publishes; lifting one of several is logged only, the endpoint staying out.
    */
   public void markAvailable(Endpoint endpoint, String source, String reason) {
-    List<HealthEvent> events = new ArrayList<>(2);
-    boolean changed;
-    synchronized (lock) {
+    changeThenPublish(events -> {
       EndpointHealthState state = states.get(endpoint.id());
-      if (state == null || !state.unmark(source)) {
-        return;
+      if (state == null || !state.marks().lift(source)
+          || !liftedLast(Hold.MARK, endpoint, state.marks(), source, reason, events)) {
+        return false;
       }
-      if (state.marked()) {
-        log.info("endpoint {}: mark by {} lifted ({}), still marked unavailable by {}",
-            endpoint.id(), source, reason, state.marks().keySet());
-        return;
-      }
-      log.info("endpoint {} marked available by {}: {}", endpoint.id(), source, reason);
-      events.add(event(Type.MARKED_AVAILABLE, endpoint, source + ": " + reason));
       if (state.available()) {
         startOver(state, settings.ticker().read());
       }
-      changed = settle(events);
-    }
-    publish(events, changed);
+      return true;
+    });
   }
 
   /**
@@ -241,14 +220,10 @@ public final class HealthStateMachine {
     boolean changed;
     synchronized (lock) {
       EndpointHealthState state = memberState(endpoint);
-      if (state == null || !state.addVerdict(source, reason)) {
+      if (state == null || !state.verdicts().add(source, reason)
+          || !isFirst(Hold.VERDICT, endpoint, state.verdicts(), source, reason)) {
         return;
       }
-      if (state.verdicts().size() > 1) {
-        log.info("endpoint {} also reported unhealthy by {}: {}", endpoint.id(), source, reason);
-        return;
-      }
-      log.info("endpoint {} reported unhealthy by {}: {}", endpoint.id(), source, reason);
       changed = settle(events);
       if (state.benched()) {
         events.add(0, event(Type.REPORTED_UNHEALTHY, endpoint, source + ": " + reason));
@@ -267,29 +242,63 @@ public final class HealthStateMachine {
    * lifting one of several is logged only.
    */
   public void reportHealthy(Endpoint endpoint, String source, String reason) {
-    List<HealthEvent> events = new ArrayList<>(2);
-    boolean changed;
-    synchronized (lock) {
+    changeThenPublish(events -> {
       EndpointHealthState state = memberState(endpoint);
-      if (state == null || !state.liftVerdict(source)) {
-        return;
-      }
-      if (!state.verdicts().isEmpty()) {
-        log.info("endpoint {}: verdict of {} lifted ({}), still reported unhealthy by {}",
-            endpoint.id(), source, reason, state.verdicts().keySet());
-        return;
-      }
-      log.info("endpoint {} reported healthy by {}: {}", endpoint.id(), source, reason);
-      events.add(event(Type.REPORTED_HEALTHY, endpoint, source + ": " + reason));
-      changed = settle(events);
+      return state != null && state.verdicts().lift(source)
+          && liftedLast(Hold.VERDICT, endpoint, state.verdicts(), source, reason, events);
+    });
+  }
+
+  /** The two kinds of per-source hold on an endpoint: operators' hard marks, detectors' soft verdicts. */
+  private enum Hold {
+    MARK("marked unavailable", "marked available", Type.MARKED_AVAILABLE),
+    VERDICT("reported unhealthy", "reported healthy", Type.REPORTED_HEALTHY);
+
+    final String held;
+    final String lifted;
+    final Type liftedLast;
+
+    Hold(String held, String lifted, Type liftedLast) {
+      this.held = held;
+      this.lifted = lifted;
+      this.liftedLast = liftedLast;
     }
-    publish(events, changed);
+  }
+
+  /**
+   * Whether {@code source}'s hold, just added to {@code holders}, is the first of its kind: only the
+   * first changes eligibility, a further one is only logged.
+   */
+  private static boolean isFirst(Hold hold, Endpoint endpoint, SourceHolds holders,
+      String source, String reason) {
+    if (holders.asMap().size() > 1) {
+      log.info("endpoint {} also {} by {}: {}", endpoint.id(), hold.held, source, reason);
+      return false;
+    }
+    log.info("endpoint {} {} by {}: {}", endpoint.id(), hold.held, source, reason);
+    return true;
+  }
+
+  /**
+   * Whether the hold {@code source} just lifted was the last of its kind, {@code remaining} now
+   * empty; then queues the event that says so. Lifting one of several is only logged.
+   */
+  private boolean liftedLast(Hold hold, Endpoint endpoint, SourceHolds remaining,
+      String source, String reason, List<HealthEvent> events) {
+    if (!remaining.isEmpty()) {
+      log.info("endpoint {} no longer {} by {}: {}; still {} by {}", endpoint.id(), hold.held,
+          source, reason, hold.held, remaining.asMap().keySet());
+      return false;
+    }
+    log.info("endpoint {} {} by {}: {}", endpoint.id(), hold.lifted, source, reason);
+    events.add(event(hold.liftedLast, endpoint, source + ": " + reason));
+    return true;
   }
 
   /** See {@link io.lb4j.core.HealthTracker#isOverridden}. */
   public boolean isOverridden(Endpoint endpoint, String source) {
     EndpointHealthState state = states.get(endpoint.id());
-    return state != null && state.verdicts().containsKey(source) && (!state.benched() || panic);
+    return state != null && state.verdicts().asMap().containsKey(source) && (!state.benched() || panic);
   }
 
   private EndpointHealthState memberState(Endpoint endpoint) {
@@ -346,16 +355,14 @@ public final class HealthStateMachine {
   }
 
   private void onProbe(EndpointHealthState state, boolean healthy, String detail) {
-    List<HealthEvent> events = new ArrayList<>(2);
-    boolean changed;
-    synchronized (lock) {
+    changeThenPublish(events -> {
       if (state.removed() || closed) {
-        return;
+        return false;
       }
       if (!state.recordProbe(
           healthy, settings.healthyThreshold(), settings.unhealthyThreshold())) {
         log.debug("probe of {}: {}", state.endpoint().id(), detail);
-        return;
+        return false;
       }
       Endpoint endpoint = state.endpoint();
       if (healthy) {
@@ -366,9 +373,8 @@ public final class HealthStateMachine {
             endpoint.id(), settings.unhealthyThreshold(), detail);
         events.add(event(Type.PROBE_DOWN, endpoint, detail));
       }
-      changed = settle(events);
-    }
-    publish(events, changed);
+      return true;
+    });
   }
 
   /** See {@link io.lb4j.core.HealthTracker#refresh}. */
@@ -482,6 +488,29 @@ public final class HealthStateMachine {
     startRamp(state, now);
   }
 
+  /** One change to the health state, made under the lock. */
+  @FunctionalInterface
+  private interface Change {
+    /** Queues its events; returns false if it changed nothing, so that nothing is settled. */
+    boolean apply(List<HealthEvent> events);
+  }
+
+  /**
+   * Applies {@code change} under the lock and, if it changed anything, settles the derived state
+   * there, then tells the listeners outside the lock: the order every change follows.
+   */
+  private void changeThenPublish(Change change) {
+    List<HealthEvent> events = new ArrayList<>(2);
+    boolean changed;
+    synchronized (lock) {
+      if (!change.apply(events)) {
+        return;
+      }
+      changed = settle(events);
+    }
+    publish(events, changed);
+  }
+
   private void publish(List<HealthEvent> events, boolean changed) {
     for (HealthEvent event : events) {
       eventListeners.publish(event);
@@ -512,8 +541,8 @@ public final class HealthStateMachine {
           : backoff.decayed(state.ejections(), now - state.healthySince());
       endpoints.add(new EndpointHealth(endpoint, state.available(),
           ejected ? Duration.ofNanos(Math.max(0, state.ejectedUntil() - now)) : Duration.ZERO,
-          state.probeDown(), state.verdicts(), state.softlyRemoved() && !state.benched(),
-          state.marks(),
+          state.probeDown(), state.verdicts().asMap(), state.softlyRemoved() && !state.benched(),
+          state.marks().asMap(),
           state.consecutiveFailures(), multiplier, effectiveWeight(endpoint)));
     }
     return new HealthSnapshot(panic, endpoints);

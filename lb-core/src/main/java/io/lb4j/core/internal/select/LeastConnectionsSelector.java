@@ -3,7 +3,6 @@ package io.lb4j.core.internal.select;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.EndpointStats;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
 
@@ -28,8 +27,7 @@ import io.lb4j.core.internal.explain.Explanations;
  * W the largest weight). Build O(n); memory about 4n/3 longs plus 24 bytes of observer and 12 of
  * arrays per candidate; at most 2^20 candidates.
  */
-public final class LeastConnectionsSelector implements Selector, Explainable {
-  private final Candidates candidates;
+public final class LeastConnectionsSelector extends AbstractSelector implements Explainable {
   private final LeastLoadTree tree;
 
   /**
@@ -38,13 +36,8 @@ public final class LeastConnectionsSelector implements Selector, Explainable {
    * @throws IllegalArgumentException if there are more than 2^20 candidates
    */
   public LeastConnectionsSelector(Candidates candidates) {
-    this.candidates = candidates;
+    super(candidates);
     this.tree = new LeastLoadTree(candidates);
-  }
-
-  @Override
-  public Candidates candidates() {
-    return candidates;
   }
 
   @Override

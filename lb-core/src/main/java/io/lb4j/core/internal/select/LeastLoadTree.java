@@ -90,10 +90,10 @@ final class LeastLoadTree {
     }
     // Counts that moved between the first read and the registration are read again here.
     for (int i = 0; i < n; i++) {
-      settleLeaf(i);
+      settle(inner + i);
     }
     for (int node = inner - 1; node >= 0; node--) {
-      settleInner(node);
+      settle(node);
     }
   }
 
@@ -173,36 +173,25 @@ final class LeastLoadTree {
   }
 
   private void refresh(int index) {
-    if (!settleLeaf(index) || inner == 0) {
+    if (!settle(inner + index) || inner == 0) {
       return;
     }
     for (int node = (inner + index - 1) / FANOUT; node >= 0; node = (node - 1) / FANOUT) {
-      if (!settleInner(node) || node == 0) {
+      if (!settle(node) || node == 0) {
         return;
       }
     }
   }
 
-  /** Makes leaf {@code index} equal to its live load; true if this call wrote it. */
-  private boolean settleLeaf(int index) {
-    int node = inner + index;
+  /**
+   * Makes {@code node} equal to what it stands for now: a leaf its candidate's live load, an inner
+   * node the combination of its children. True if this call wrote it.
+   */
+  private boolean settle(int node) {
     boolean wrote = false;
     while (true) {
       long current = (long) NODES.getVolatile(nodes, node);
-      long fresh = leafValue(index);
-      if (current == fresh) {
-        return wrote;
-      }
-      wrote |= NODES.compareAndSet(nodes, node, current, fresh);
-    }
-  }
-
-  /** Makes inner {@code node} equal to the combination of its children; true if this call wrote it. */
-  private boolean settleInner(int node) {
-    boolean wrote = false;
-    while (true) {
-      long current = (long) NODES.getVolatile(nodes, node);
-      long fresh = combineChildren(node);
+      long fresh = node < inner ? combineChildren(node) : leafValue(node - inner);
       if (current == fresh) {
         return wrote;
       }

@@ -2,7 +2,6 @@ package io.lb4j.core.internal.select;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
 import io.lb4j.core.internal.stats.LiveEndpointStats;
@@ -35,7 +34,7 @@ import io.lb4j.core.internal.stats.LiveEndpointStats;
  *
  * <p>Source: Finagle's {@code PeakEwma} balancer; Linkerd's default; Mitzenmacher (2001).
  */
-public final class LeastResponseTimeSelector implements Selector, Explainable {
+public final class LeastResponseTimeSelector extends AbstractSelector implements Explainable {
   static final int LOG_TABLE_SIZE = 256;
   private static final double[] LN_PENDING_PLUS_ONE = new double[LOG_TABLE_SIZE];
 
@@ -45,13 +44,12 @@ public final class LeastResponseTimeSelector implements Selector, Explainable {
     }
   }
 
-  private final Candidates candidates;
   private final LiveEndpointStats[] stats;
   private final double[] minusLnWeight;
   private final TwoChoices.Duel duel;
 
   public LeastResponseTimeSelector(Candidates candidates) {
-    this.candidates = candidates;
+    super(candidates);
     int n = candidates.size();
     this.stats = new LiveEndpointStats[n];
     this.minusLnWeight = new double[n];
@@ -90,11 +88,6 @@ public final class LeastResponseTimeSelector implements Selector, Explainable {
 
   private static double lnPlusOne(int pending) {
     return pending < LOG_TABLE_SIZE ? LN_PENDING_PLUS_ONE[pending] : Math.log(pending + 1.0);
-  }
-
-  @Override
-  public Candidates candidates() {
-    return candidates;
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.lb4j.core.internal.select;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 
 /**
@@ -18,19 +17,13 @@ import io.lb4j.core.internal.explain.Explainable;
  *
  * <p>Source: Mitzenmacher (2001); Finagle's and Envoy's least-request balancers.
  */
-public final class PowerOfTwoChoicesSelector implements Selector, Explainable {
-  private final Candidates candidates;
+public final class PowerOfTwoChoicesSelector extends AbstractSelector implements Explainable {
   private final TwoChoices.Duel duel;
 
   public PowerOfTwoChoicesSelector(Candidates candidates) {
-    this.candidates = candidates;
+    super(candidates);
     this.duel =
         TwoChoices.byLoad(i -> (candidates.stats(i).inFlight() + 1.0) / candidates.weight(i));
-  }
-
-  @Override
-  public Candidates candidates() {
-    return candidates;
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.lb4j.core.internal.select;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
 
@@ -14,16 +13,10 @@ import io.lb4j.core.internal.explain.Explanations;
  * <p>Pick: one draw from the candidates' {@link io.lb4j.core.RandomSource}, O(1), no allocation, no
  * shared mutable state. An excluded draw moves on to the next candidate that is not excluded.
  */
-public final class RandomSelector implements Selector, Explainable {
-  private final Candidates candidates;
+public final class RandomSelector extends AbstractSelector implements Explainable {
 
   public RandomSelector(Candidates candidates) {
-    this.candidates = candidates;
-  }
-
-  @Override
-  public Candidates candidates() {
-    return candidates;
+    super(candidates);
   }
 
   @Override

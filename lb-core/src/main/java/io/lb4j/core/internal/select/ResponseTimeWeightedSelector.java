@@ -3,7 +3,6 @@ package io.lb4j.core.internal.select;
 import io.lb4j.core.Candidates;
 import io.lb4j.core.EndpointStats;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,13 +33,12 @@ import org.slf4j.LoggerFactory;
  * once at WARN): a pick throws nothing but {@link io.lb4j.core.NoEndpointAvailableException}.
  * Excluded draws move on to the next candidate that is not excluded.
  */
-public final class ResponseTimeWeightedSelector implements Selector, Explainable {
+public final class ResponseTimeWeightedSelector extends AbstractSelector implements Explainable {
   private static final Logger log = LoggerFactory.getLogger(ResponseTimeWeightedSelector.class);
 
   /** Smallest dynamic weight, as a fraction of the mean dynamic weight. */
   public static final double FLOOR_FRACTION = 0.1;
 
-  private final Candidates candidates;
   private final long periodNanos;
   private final AtomicBoolean rebuilding = new AtomicBoolean();
   private volatile Weights weights;
@@ -48,14 +46,9 @@ public final class ResponseTimeWeightedSelector implements Selector, Explainable
 
   /** @param periodNanos how often weights are recomputed; positive (validated by the caller) */
   public ResponseTimeWeightedSelector(Candidates candidates, long periodNanos) {
-    this.candidates = candidates;
+    super(candidates);
     this.periodNanos = periodNanos;
     this.weights = candidates.isEmpty() ? null : compute(null, candidates.ticker().read());
-  }
-
-  @Override
-  public Candidates candidates() {
-    return candidates;
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.lb4j.core.internal.select;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.concurrent.PaddedCounter;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
@@ -18,18 +17,12 @@ import io.lb4j.core.internal.explain.Explanations;
  * to stay non-negative across overflow.
  * Excluded candidates are skipped by moving on to the next one.
  */
-public final class RoundRobinSelector implements Selector, Explainable {
-  private final Candidates candidates;
+public final class RoundRobinSelector extends AbstractSelector implements Explainable {
   private final PaddedCounter next;
 
   public RoundRobinSelector(Candidates candidates) {
-    this.candidates = candidates;
+    super(candidates);
     this.next = new PaddedCounter(candidates.isEmpty() ? 0 : candidates.random().nextInt(candidates.size()));
-  }
-
-  @Override
-  public Candidates candidates() {
-    return candidates;
   }
 
   @Override

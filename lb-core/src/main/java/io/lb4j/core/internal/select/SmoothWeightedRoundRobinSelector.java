@@ -2,7 +2,6 @@ package io.lb4j.core.internal.select;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.concurrent.PaddedCounter;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
@@ -30,24 +29,18 @@ import io.lb4j.core.internal.explain.Explanations;
  * <p>Source: nginx, {@code ngx_http_upstream_get_peer} in
  * {@code src/http/ngx_http_upstream_round_robin.c}.
  */
-public final class SmoothWeightedRoundRobinSelector implements Selector, Explainable {
+public final class SmoothWeightedRoundRobinSelector extends AbstractSelector implements Explainable {
 
   /** Cycle length above which weights are scaled down. */
   public static final int MAX_CYCLE = 1 << 16;
 
-  private final Candidates candidates;
   private final int[] cycle;
   private final PaddedCounter next;
 
   public SmoothWeightedRoundRobinSelector(Candidates candidates) {
-    this.candidates = candidates;
+    super(candidates);
     this.cycle = candidates.isEmpty() ? new int[0] : SmoothWeightedCycle.of(cycleWeights(candidates));
     this.next = new PaddedCounter(cycle.length == 0 ? 0 : candidates.random().nextInt(cycle.length));
-  }
-
-  @Override
-  public Candidates candidates() {
-    return candidates;
   }
 
   @Override

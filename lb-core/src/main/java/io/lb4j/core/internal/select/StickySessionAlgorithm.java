@@ -106,25 +106,19 @@ public final class StickySessionAlgorithm implements Algorithm {
   }
 
   /** One snapshot: the delegate's selector plus an id → index map over the same candidates. */
-  private static final class StickySelector implements Selector, Explainable {
+  private static final class StickySelector extends AbstractSelector implements Explainable {
     private final Selector delegate;
-    private final Candidates candidates;
     private final Cache<String, String> pins;
     private final Map<String, Integer> indexById;
 
     StickySelector(Selector delegate, Cache<String, String> pins) {
+      super(delegate.candidates());
       this.delegate = delegate;
-      this.candidates = delegate.candidates();
       this.pins = pins;
       this.indexById = new HashMap<>(candidates.size() * 2);
       for (int i = 0; i < candidates.size(); i++) {
         indexById.put(candidates.endpoint(i).id(), i);
       }
-    }
-
-    @Override
-    public Candidates candidates() {
-      return candidates;
     }
 
     @Override

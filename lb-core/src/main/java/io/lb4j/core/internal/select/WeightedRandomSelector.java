@@ -2,7 +2,6 @@ package io.lb4j.core.internal.select;
 
 import io.lb4j.core.Candidates;
 import io.lb4j.core.PickContext;
-import io.lb4j.core.Selector;
 import io.lb4j.core.internal.explain.Explainable;
 import io.lb4j.core.internal.explain.Explanations;
 
@@ -16,22 +15,16 @@ import io.lb4j.core.internal.explain.Explanations;
  * candidate that is not excluded, which shifts the excluded share to that neighbour for this call
  * only.
  */
-public final class WeightedRandomSelector implements Selector, Explainable {
-  private final Candidates candidates;
+public final class WeightedRandomSelector extends AbstractSelector implements Explainable {
   private final AliasTable table;
 
   public WeightedRandomSelector(Candidates candidates) {
-    this.candidates = candidates;
+    super(candidates);
     double[] weights = new double[candidates.size()];
     for (int i = 0; i < weights.length; i++) {
       weights[i] = candidates.weight(i);
     }
     this.table = candidates.isEmpty() ? null : new AliasTable(weights);
-  }
-
-  @Override
-  public Candidates candidates() {
-    return candidates;
   }
 
   @Override
