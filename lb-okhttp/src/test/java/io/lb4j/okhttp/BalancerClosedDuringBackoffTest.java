@@ -11,9 +11,9 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A balancer closed while a call waits out its retry backoff: the call's last answer stands, or
@@ -22,12 +22,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BalancerClosedDuringBackoffTest {
-  private final Harness harness = new Harness();
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
+  @RegisterExtension final Harness harness = new Harness();
 
   /** Closed during the backoff after a retryable 503: the 503 should stand, as it does when
    * the balancer closes during the attempt (ClosedBalancerTest). */
