@@ -7,23 +7,21 @@ import io.lb4j.core.Endpoint;
 import io.lb4j.core.discovery.DiscoveryOptions;
 import io.lb4j.core.discovery.DiscoveryServerList;
 import io.lb4j.core.discovery.RegistryAnswer;
+import io.lb4j.testkit.ManualScheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.core.tck.MeterRegistryAssert;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class DiscoveryMetricsTest {
   private final MeterRegistry registry = new SimpleMeterRegistry();
-  private final SteppedClock clock = new SteppedClock();
-  private final ScriptedSource source = new ScriptedSource(clock);
+  private final ManualScheduler time = new ManualScheduler();
+  private final ScriptedSource source = new ScriptedSource(time.clock());
   private final DiscoveryMetrics metrics = DiscoveryMetrics.of("orders", source);
 
   @AfterEach
@@ -40,7 +38,7 @@ class DiscoveryMetricsTest {
         .isNaN();
 
     source.answer(Endpoint.of("10.0.0.1", 80), Endpoint.of("10.0.0.2", 80));
-    clock.advance(Duration.ofSeconds(7));
+    time.advance(Duration.ofSeconds(7));
     source.failWith(new IOException("registry down"));
     source.failWith(new IOException("registry still down"));
 
@@ -110,27 +108,4 @@ class DiscoveryMetricsTest {
     }
   }
 
-  /** A clock the test moves. */
-  private static final class SteppedClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-11-30T12:00:00Z");
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }
