@@ -69,7 +69,9 @@ public record CallTrace(String service, List<Attempt> attempts) {
   /**
    * The trace of the call that failed with {@code failure}, the exception {@code execute()} threw
    * or {@code onFailure} received: the interceptor attaches it as a suppressed exception whose
-   * message is the trace. Empty when tracing is off or the failure did not come from a routed call.
+   * message is the trace, after the failures of earlier attempts (so with tracing on,
+   * {@code getSuppressed()} holds one more element). Empty when tracing is off or the failure did
+   * not come from a routed call.
    *
    * @throws NullPointerException if {@code failure} is null
    */
