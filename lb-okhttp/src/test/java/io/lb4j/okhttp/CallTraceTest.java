@@ -1,6 +1,7 @@
 package io.lb4j.okhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -178,6 +180,19 @@ class CallTraceTest {
     CallTrace trace = CallTrace.of(failure).orElseThrow();
     assertThat(trace.service()).isEqualTo("orders");
     assertThat(trace.attempts()).isEmpty();
+  }
+
+  @Test
+  void badValuesAreRefusedNamingThem() {
+    Endpoint endpoint = Endpoint.of("10.0.0.1", 8080);
+    assertThatThrownBy(() -> new Attempt(0, AttemptKind.FIRST, endpoint, Outcome.SUCCESS,
+        OptionalInt.of(200), "", Duration.ZERO, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("number must be >= 1, was 0");
+    assertThatThrownBy(() -> new Attempt(1, AttemptKind.FIRST, endpoint, Outcome.SUCCESS,
+        OptionalInt.of(200), "", Duration.ofNanos(-5), Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("latency must be >= 0, was PT-0.000000005S");
+    assertThatThrownBy(() -> LoadBalancingInterceptor.builder().callTrace(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("detail");
   }
 
   @Test
