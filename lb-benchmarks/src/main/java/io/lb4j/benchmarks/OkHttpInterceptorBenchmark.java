@@ -5,7 +5,9 @@ import io.lb4j.core.Algorithms;
 import io.lb4j.core.Endpoint;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.ServerList;
+import io.lb4j.okhttp.CallTrace;
 import io.lb4j.okhttp.LoadBalancedOkHttp;
+import io.lb4j.okhttp.LoadBalancingInterceptor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -38,7 +40,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * sent by a plain OkHttp client straight to one server ({@code direct}), and by the same client
  * wrapped with {@link LoadBalancedOkHttp} to the logical host {@code bench}, balanced by round robin
  * over three servers ({@code balanced}). Both keep connections alive in one shared pool, so the
- * difference is the interceptor: URL rewrite, pick, circuit breaker, outcome recording.
+ * difference is the interceptor: URL rewrite, pick, circuit breaker, outcome recording. The
+ * {@code balancedTraced} and {@code balancedExplained} variants route as {@code balanced} does with
+ * {@link CallTrace.Detail#ATTEMPTS} and {@link CallTrace.Detail#ATTEMPTS_AND_EXPLANATIONS} on: the
+ * cost of a call's trace.
  *
  * <p>The servers are the JDK's own {@code com.sun.net.httpserver.HttpServer} answering a two-byte
  * body; unlike a mock server they record nothing, so memory stays flat over millions of calls.
@@ -66,6 +71,9 @@ public class OkHttpInterceptorBenchmark {
   LoadBalancer single;
   private OkHttpClient plain;
   private OkHttpClient balanced;
+  private final List<LoadBalancingInterceptor> tracing = new ArrayList<>();
+  private OkHttpClient traced;
+  private OkHttpClient explained;
   private Request directRequest;
   private Request balancedRequest;
   private Request singleRequest;
@@ -99,13 +107,23 @@ public class OkHttpInterceptorBenchmark {
         .build();
     plain = new OkHttpClient();
     balanced = LoadBalancedOkHttp.wrap(plain, Map.of("bench", balancer, "bench-single", single));
+    traced = LoadBalancedOkHttp.wrap(plain, tracing(CallTrace.Detail.ATTEMPTS));
+    explained = LoadBalancedOkHttp.wrap(plain, tracing(CallTrace.Detail.ATTEMPTS_AND_EXPLANATIONS));
     directRequest = new Request.Builder().url("http://" + endpoints.get(0).address() + "/").build();
     balancedRequest = new Request.Builder().url("http://bench/").build();
     singleRequest = new Request.Builder().url("http://bench-single/").build();
   }
 
+  private LoadBalancingInterceptor tracing(CallTrace.Detail detail) {
+    LoadBalancingInterceptor interceptor =
+        LoadBalancingInterceptor.builder().service("bench", balancer).callTrace(detail).build();
+    tracing.add(interceptor);
+    return interceptor;
+  }
+
   @TearDown
   public void stop() {
+    tracing.forEach(LoadBalancingInterceptor::close);
     balancer.close();
     single.close();
     plain.dispatcher().executorService().shutdown();
@@ -130,6 +148,16 @@ public class OkHttpInterceptorBenchmark {
   @Benchmark
   public int balancedSameServer() throws IOException {
     return call(balanced, singleRequest);
+  }
+
+  @Benchmark
+  public int balancedTraced() throws IOException {
+    return call(traced, balancedRequest);
+  }
+
+  @Benchmark
+  public int balancedExplained() throws IOException {
+    return call(explained, balancedRequest);
   }
 
   static int call(OkHttpClient client, Request request) throws IOException {

@@ -19,7 +19,9 @@ import java.util.StringJoiner;
  * budget and timeout go to lb4j's interceptor and OkHttp. Halfway through, one instance crashes:
  * calls that pick it fail over to another instance within the same call (the interceptor's retry),
  * so every order still gets its answer; after five failures in a row the health tracker ejects the
- * instance, and with only half of the local zone left, traffic spills over to the other zone.
+ * instance, and with only half of the local zone left, traffic spills over to the other zone. For
+ * each call that failed over, it prints the call's trace: every attempt, where it went and how it
+ * ended.
  *
  * <p>Run it: {@code mvn -q -B -pl lb-examples -am compile exec:java
  * -Dexample=io.lb4j.examples.OrdersExample}.
@@ -79,6 +81,10 @@ public final class OrdersExample {
       replies.add(reply);
       out.printf(Locale.ROOT, "  order %2d: %-7s stock %2d from %-12s%s%n", order, reply.sku(), reply.quantity(),
           reply.servedBy(), reply.attempts() > 1 ? "  (tried " + String.join(" then ", reply.tried()) + ")" : "");
+      if (reply.attempts() > 1) {
+        // The call's trace, as lb4j's interceptor attached it to the response: each attempt's fate.
+        reply.trace().attempts().forEach(attempt -> out.println("      " + attempt));
+      }
     }
     return replies;
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lb4j.examples.InventoryClient.StockReply;
+import io.lb4j.okhttp.CallTrace;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -121,7 +122,8 @@ class InventoryClientTest {
     try (InventoryClient client = new InventoryClient(config(backends, 3, 2_000))) {
       // Three attempts allowed, but the only instance was tried: the call ends after one.
       assertThatThrownBy(() -> client.stock("sku-1")).isInstanceOf(ConnectException.class)
-          .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+          .satisfies(e -> assertThat(CallTrace.of(e).orElseThrow().attempts())
+              .extracting(attempt -> attempt.endpoint().id()).containsExactly("dead"));
     }
   }
 }

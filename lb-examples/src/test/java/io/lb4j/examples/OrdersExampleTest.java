@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lb4j.examples.InventoryClient.StockReply;
 import io.lb4j.examples.OrdersExample.Outcome;
+import io.lb4j.okhttp.CallListener;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,8 @@ class OrdersExampleTest {
       StockReply reply = after.get(i);
       if (reply.tried().contains(CRASHING)) {
         assertThat(reply.tried()).containsExactly(CRASHING, reply.servedBy());
+        assertThat(reply.trace().attempts()).extracting(attempt -> attempt.outcome())
+            .containsExactly(CallListener.Outcome.IO_ERROR, CallListener.Outcome.SUCCESS);
         failedOver.add(i);
       } else {
         assertThat(reply.tried()).containsExactly(reply.servedBy());
@@ -66,6 +69,7 @@ class OrdersExampleTest {
         .contains("orders (zone eu-west-1a) -> inventory via round-robin, 3 attempts per call, 2000 ms timeout")
         .contains("  [health] EJECTED inventory-2: 5 consecutive failures")
         .contains("(tried inventory-2 then ")
+        .contains("      #1 FIRST inventory-2 IO_ERROR (java.net.ConnectException")
         .contains("5 of 12 orders after the crash failed over within the call; none was lost.");
   }
 

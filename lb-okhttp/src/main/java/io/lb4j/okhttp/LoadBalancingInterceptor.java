@@ -11,6 +11,7 @@ import io.lb4j.okhttp.CallListener.Outcome;
 import io.lb4j.okhttp.internal.CallRouter;
 import io.lb4j.okhttp.internal.EndpointBreakers;
 import io.lb4j.okhttp.internal.HedgedCall;
+import io.lb4j.okhttp.internal.TracedCall;
 import io.lb4j.okhttp.internal.IsolatedCallListener;
 import io.lb4j.okhttp.internal.RateLimitedLog;
 import io.lb4j.okhttp.internal.RecentLatencies;
@@ -127,18 +128,20 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
   private final boolean preserveHost;
   private final CircuitBreakerRegistry breakers;
   private final HedgingPolicy hedging;
+  private final CallTrace.Detail traceDetail;
   private final AtomicBoolean closed;
   // The client that runs hedged attempts as calls of their own; null unless wrap() installed us.
   private final OkHttpClient attemptClient;
 
   private LoadBalancingInterceptor(Map<String, ServiceRoute> routes, RetryPolicy policy,
       boolean preserveHost, CircuitBreakerRegistry breakers, HedgingPolicy hedging,
-      AtomicBoolean closed, OkHttpClient attemptClient) {
+      CallTrace.Detail traceDetail, AtomicBoolean closed, OkHttpClient attemptClient) {
     this.routes = routes;
     this.policy = policy;
     this.preserveHost = preserveHost;
     this.breakers = breakers;
     this.hedging = hedging;
+    this.traceDetail = traceDetail;
     this.closed = closed;
     this.attemptClient = attemptClient;
   }
@@ -177,15 +180,20 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
    * exception into a "canceled" failure and rethrow it on its dispatcher thread.
    */
   private Response route(Chain chain, ServiceRoute route, boolean sendsTracked) throws IOException {
+    TracedCall trace = TracedCall.startOrNull(route.name(), traceDetail);
     try {
-      return hedging != null && sendsTracked && policy.mayResendAfterSent(chain.request())
-          ? new HedgedCall(chain, route, policy, hedging, attemptClient, preserveHost).proceed()
-          : new CallRouter(chain, route, policy, sendsTracked, preserveHost).proceed();
+      Response response = hedging != null && sendsTracked && policy.mayResendAfterSent(chain.request())
+          ? new HedgedCall(chain, route, policy, hedging, attemptClient, preserveHost, trace).proceed()
+          : new CallRouter(chain, route, policy, sendsTracked, preserveHost, trace).proceed();
+      return trace == null ? response : trace.attach(response);
+    } catch (IOException e) {
+      throw trace == null ? e : trace.attach(e);
     } catch (IllegalStateException e) {
       if (!route.balancer().isClosed()) {
         throw e;
       }
-      throw new IOException(e.getMessage(), e);
+      IOException closed = new IOException(e.getMessage(), e);
+      throw trace == null ? closed : trace.attach(closed);
     }
   }
 
@@ -233,8 +241,8 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
    * hedged attempts run as calls of {@code attemptClient}.
    */
   LoadBalancingInterceptor forWrappedClient(OkHttpClient attemptClient) {
-    return new LoadBalancingInterceptor(routes, policy, preserveHost, breakers, hedging, closed,
-        attemptClient);
+    return new LoadBalancingInterceptor(routes, policy, preserveHost, breakers, hedging,
+        traceDetail, closed, attemptClient);
   }
 
   @Override
@@ -255,6 +263,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
     private Duration perTryTimeout = Duration.ZERO;
     private long bodyBufferLimit = DEFAULT_BODY_BUFFER_LIMIT;
     private HedgingPolicy hedging;
+    private CallTrace.Detail traceDetail = CallTrace.Detail.OFF;
     private int retryBudgetPercent = 20;
     private int minRetriesPerSecond = 10;
     private CircuitBreakerConfig breakerConfig = defaultBreakerConfig();
@@ -443,6 +452,19 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
       return this;
     }
 
+    /**
+     * Records every attempt of each routed call in a {@link CallTrace}, handed out with the call's
+     * response ({@link CallTrace#of(Response)}) or failure ({@link CallTrace#of(Throwable)}) and
+     * logged at DEBUG by the logger {@code io.lb4j.okhttp.PickTrace}. Default
+     * {@link CallTrace.Detail#OFF}: a trace costs every call allocation (its attempts, and a copy
+     * of the response and of its request to carry the tag), and explanations a copy of every
+     * member's state per attempt — see the README for the measured cost.
+     */
+    public Builder callTrace(CallTrace.Detail detail) {
+      this.traceDetail = Objects.requireNonNull(detail, "detail");
+      return this;
+    }
+
     Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
@@ -475,7 +497,7 @@ public final class LoadBalancingInterceptor implements Interceptor, Closeable {
           retryAfterCap.toNanos(), perTryTimeout.toNanos(), bodyBufferLimit, sleeper, ticker,
           clock);
       return new LoadBalancingInterceptor(Map.copyOf(routes), policy, preserveHost, registry,
-          hedging, new AtomicBoolean(), null);
+          hedging, traceDetail, new AtomicBoolean(), null);
     }
 
     private void requireKnown(String setting, Map<String, RequestKey> keys) {

@@ -8,6 +8,7 @@ import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.MutableServerList;
 import io.lb4j.core.Pick;
 import io.lb4j.core.PickContext;
+import io.lb4j.okhttp.CallTrace;
 import io.lb4j.okhttp.LoadBalancedOkHttp;
 import io.lb4j.okhttp.LoadBalancingInterceptor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -69,6 +70,22 @@ class ReadmeSnippetsRunTest {
     WrappingOkHttp.run(existingClient);
 
     assertEquals(1, backends.hits(A, "/v1/items") + backends.hits(B, "/v1/items"));
+  }
+
+  @Test
+  void tracingACallReportsItsOneAttemptToTheInstanceThatAnswered() throws IOException {
+    List<CallTrace> reported = new ArrayList<>();
+    try (LoadBalancer orders = LoadBalancer.builder(MutableServerList.of(
+        Endpoint.of("10.0.0.1", 8080), Endpoint.of("10.0.0.2", 8080))).name("orders").build()) {
+      TracingACall.run(existingClient, orders, reported::add);
+    }
+
+    assertEquals(1, reported.size(), "one trace for the one call");
+    List<CallTrace.Attempt> attempts = reported.get(0).attempts();
+    assertEquals(1, attempts.size());
+    String served = attempts.get(0).endpoint().id();
+    assertEquals(1, backends.hits(served, "/v1/items"), "the traced endpoint is the one that served");
+    assertEquals(200, attempts.get(0).status().getAsInt());
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.lb4j.core.Endpoint;
 import io.lb4j.core.NoEndpointAvailableException;
 import io.lb4j.core.Pick;
 import io.lb4j.core.PickContext;
+import io.lb4j.core.PickExplanation;
 import io.lb4j.okhttp.CallListener.AttemptKind;
 import io.lb4j.okhttp.CallListener.Outcome;
 import io.lb4j.okhttp.internal.RequestSentMarker.Attempt;
@@ -43,16 +44,24 @@ final class AttemptRouting {
 
   private static final long MIN_DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
+  // Why an attempt was given back, as its trace says.
+  static final String CANCELED_BY_CALLER = "the caller canceled the call";
+  static final String FAILED_BELOW = "the call failed below the interceptor";
+  static final String LOST_HEDGE = "lost the hedged race";
+  static final String INTERRUPTED = "the caller's thread was interrupted";
+
   private final ServiceRoute route;
   private final boolean preserveHost;
   private final boolean hedged;
+  private final TracedCall trace; // null unless tracing is on
   // Endpoints whose breakers turned this call away, with their states; created on the first one.
   private Map<String, String> refusedByBreakers;
 
-  AttemptRouting(ServiceRoute route, boolean preserveHost, boolean hedged) {
+  AttemptRouting(ServiceRoute route, boolean preserveHost, boolean hedged, TracedCall trace) {
     this.route = route;
     this.preserveHost = preserveHost;
     this.hedged = hedged;
+    this.trace = trace;
   }
 
   private AttemptKind kindOf(int attempt) {
@@ -72,9 +81,12 @@ final class AttemptRouting {
    */
   Pick pickPermitted(PickContext context, int attempt) {
     while (true) {
-      if (PICK_TRACE.isDebugEnabled()) {
-        PICK_TRACE.debug("service '{}' attempt {}: {}", route.name(), attempt,
-            route.balancer().explain(context));
+      if (PICK_TRACE.isDebugEnabled() || (trace != null && trace.explains())) {
+        PickExplanation explanation = route.balancer().explain(context);
+        PICK_TRACE.debug("service '{}' attempt {}: {}", route.name(), attempt, explanation);
+        if (trace != null && trace.explains()) {
+          trace.explained(attempt, explanation);
+        }
       }
       Pick pick = route.balancer().pick(context);
       if (route.breakers().tryAcquirePermission(pick.endpoint())) {
@@ -187,6 +199,18 @@ final class AttemptRouting {
 
   /** The endpoint answered: a 5xx counts against it, any other status (429 included) for it. */
   void recordStatus(Pick pick, int attempt, long elapsed, int code) {
+    traceStatus(pick, attempt, elapsed, code);
+    settleStatus(pick, attempt, elapsed, code);
+  }
+
+  private void traceStatus(Pick pick, int attempt, long elapsed, int code) {
+    if (trace != null) {
+      trace.ended(attempt, kindOf(attempt), pick.endpoint(), Outcome.ofStatus(code), code, "",
+          elapsed);
+    }
+  }
+
+  private void settleStatus(Pick pick, int attempt, long elapsed, int code) {
     CircuitBreaker breaker = route.breakers().of(pick.endpoint());
     boolean serverError = code >= 500;
     if (serverError) {
@@ -209,6 +233,14 @@ final class AttemptRouting {
 
   /** The endpoint failed the attempt (an I/O error, a timeout, a body cut off). */
   void recordFailure(Pick pick, int attempt, long elapsed, IOException e) {
+    if (trace != null) {
+      trace.ended(attempt, kindOf(attempt), pick.endpoint(), Outcome.IO_ERROR, 0, e.toString(),
+          elapsed);
+    }
+    settleFailure(pick, attempt, elapsed, e);
+  }
+
+  private void settleFailure(Pick pick, int attempt, long elapsed, IOException e) {
     route.breakers().of(pick.endpoint()).onError(elapsed, TimeUnit.NANOSECONDS, e);
     pick.complete(false, elapsed);
     route.listener().attemptEnded(route.name(), pick.endpoint(), kindOf(attempt), Outcome.IO_ERROR,
@@ -222,17 +254,19 @@ final class AttemptRouting {
   /**
    * {@code response}, whose attempt is recorded when its body ends: a success (latency: until the
    * headers) when read to the end or closed early, a failure when a read fails, or nothing when
-   * {@code givenUp} says the read failed because the caller gave up.
+   * {@code givenUp} says the read failed because the caller gave up. The trace records the
+   * answer at once: the call's trace is handed out with the response.
    */
   Response recordOnBodyEnd(Response response, Pick pick, int attempt, long headersElapsed,
       LongSupplier elapsed, Predicate<IOException> givenUp) {
+    traceStatus(pick, attempt, headersElapsed, response.code());
     return BodyOutcome.watch(response, failure -> {
       if (failure == null) {
-        recordStatus(pick, attempt, headersElapsed, response.code());
+        settleStatus(pick, attempt, headersElapsed, response.code());
       } else if (givenUp.test(failure)) {
-        giveBack(pick, attempt);
+        settleGiveBack(pick, attempt);
       } else {
-        recordFailure(pick, attempt, elapsed.getAsLong(), failure);
+        settleFailure(pick, attempt, elapsed.getAsLong(), failure);
       }
     });
   }
@@ -285,8 +319,18 @@ final class AttemptRouting {
     return last;
   }
 
-  /** The attempt never put the endpoint to the test (canceled, lost a hedge, a bug below us). */
-  void giveBack(Pick pick, int attempt) {
+  /**
+   * The attempt never put the endpoint to the test (canceled, lost a hedge, a bug below us);
+   * {@code why} says which, for the trace.
+   */
+  void giveBack(Pick pick, int attempt, String why) {
+    if (trace != null) {
+      trace.ended(attempt, kindOf(attempt), pick.endpoint(), Outcome.CANCELED, 0, why, 0);
+    }
+    settleGiveBack(pick, attempt);
+  }
+
+  private void settleGiveBack(Pick pick, int attempt) {
     route.breakers().of(pick.endpoint()).releasePermission();
     pick.cancel();
     route.listener().attemptEnded(route.name(), pick.endpoint(), kindOf(attempt), Outcome.CANCELED,

@@ -45,11 +45,12 @@ public final class CallRouter {
   private final long callStart;
   private final long callTimeoutNanos;
 
+  /** A router for one call; {@code trace} records its attempts, or is null when tracing is off. */
   public CallRouter(Chain chain, ServiceRoute route, RetryPolicy policy, boolean sendsTracked,
-      boolean preserveHost) {
+      boolean preserveHost, TracedCall trace) {
     this.chain = chain;
     this.route = route;
-    this.routing = new AttemptRouting(route, preserveHost, false);
+    this.routing = new AttemptRouting(route, preserveHost, false, trace);
     this.policy = policy;
     this.sendsTracked = sendsTracked;
     this.callStart = policy.ticker().read();
@@ -101,7 +102,7 @@ public final class CallRouter {
         continue;
       } catch (RuntimeException | Error e) {
         // A bug or a misuse below us says nothing about the endpoint, and deserves no retry.
-        routing.giveBack(pick, attempt);
+        routing.giveBack(pick, attempt, AttemptRouting.FAILED_BELOW);
         throw e;
       }
       boolean retryable = policy.isRetryableStatus(response);
@@ -173,12 +174,12 @@ public final class CallRouter {
   private boolean endFailed(Pick pick, int attempt, long elapsed, IOException e) {
     // An interrupted caller gave up as one who cancels does; the flag stays for the caller.
     if (Thread.currentThread().isInterrupted()) {
-      routing.giveBack(pick, attempt);
+      routing.giveBack(pick, attempt, AttemptRouting.INTERRUPTED);
       return true;
     }
     boolean canceled = chain.call().isCanceled();
     if (canceled && !deadlineReached()) {
-      routing.giveBack(pick, attempt);
+      routing.giveBack(pick, attempt, AttemptRouting.CANCELED_BY_CALLER);
     } else {
       routing.recordFailure(pick, attempt, elapsed, e);
     }

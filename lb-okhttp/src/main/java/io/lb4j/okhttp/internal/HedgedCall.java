@@ -54,11 +54,12 @@ public final class HedgedCall {
   // The latest non-fatal status, detached, in case nothing better comes.
   private Response lastAnswer;
 
+  /** A hedged call; {@code trace} records its attempts, or is null when tracing is off. */
   public HedgedCall(Chain chain, ServiceRoute route, RetryPolicy policy, HedgingPolicy hedging,
-      OkHttpClient client, boolean preserveHost) {
+      OkHttpClient client, boolean preserveHost, TracedCall trace) {
     this.chain = chain;
     this.route = route;
-    this.routing = new AttemptRouting(route, preserveHost, true);
+    this.routing = new AttemptRouting(route, preserveHost, true, trace);
     this.policy = policy;
     this.hedging = hedging;
     this.client = client;
@@ -85,7 +86,7 @@ public final class HedgedCall {
     try {
       while (true) {
         if (chain.call().isCanceled()) {
-          abandonRunning(deadlineReached());
+          abandonRunning(deadlineReached(), AttemptRouting.CANCELED_BY_CALLER);
           failures.add(new IOException("Canceled"));
           throw lastFailure();
         }
@@ -106,7 +107,7 @@ public final class HedgedCall {
         running.remove(outcome.attempt);
         Response answer = outcome.response;
         if (answer != null && !hedging.nonFatalStatuses().contains(answer.code())) {
-          abandonRunning(false);
+          abandonRunning(false, AttemptRouting.LOST_HEDGE);
           return winner(outcome);
         }
         recordLoss(outcome);
@@ -114,11 +115,11 @@ public final class HedgedCall {
       }
     } catch (RuntimeException | Error e) {
       // A bug below us (launching, routing, recording): the attempts running must still end.
-      abandonRunning(false);
+      abandonRunning(false, AttemptRouting.FAILED_BELOW);
       throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      abandonRunning(false);
+      abandonRunning(false, AttemptRouting.INTERRUPTED);
       InterruptedIOException interrupted = new InterruptedIOException("interrupted while hedging");
       interrupted.initCause(e);
       throw interrupted;
@@ -211,7 +212,7 @@ public final class HedgedCall {
       failures.add(e);
       return false;
     } catch (RuntimeException | Error e) {
-      routing.giveBack(pick, launched);
+      routing.giveBack(pick, launched, AttemptRouting.FAILED_BELOW);
       throw e;
     }
     if (callTimeoutNanos > 0) {
@@ -239,9 +240,10 @@ public final class HedgedCall {
   /**
    * Cancels every attempt still running: given back (lost a race, or the caller gave up), or the
    * endpoint's failure if the call timeout fired. Answers that arrived meanwhile lost too;
-   * failures that arrived meanwhile are failures.
+   * failures that arrived meanwhile are failures. {@code why} they were given back goes in the
+   * trace.
    */
-  private void abandonRunning(boolean timedOut) {
+  private void abandonRunning(boolean timedOut, String why) {
     int delivered = 0;
     for (Running attempt : running) {
       if (!outcomes.abandon(attempt.slot)) {
@@ -254,7 +256,7 @@ public final class HedgedCall {
         IOException timeout = new InterruptedIOException("timeout");
         recordFailed(attempt, elapsedSince(attempt.start), timeout);
       } else {
-        routing.giveBack(attempt.pick, attempt.number);
+        routing.giveBack(attempt.pick, attempt.number, why);
       }
     }
     running.clear();
@@ -269,7 +271,7 @@ public final class HedgedCall {
         recordFailed(late.attempt, late.elapsed, late.failure);
       } else {
         late.response.close();
-        routing.giveBack(late.attempt.pick, late.attempt.number);
+        routing.giveBack(late.attempt.pick, late.attempt.number, why);
       }
     }
   }
@@ -280,7 +282,7 @@ public final class HedgedCall {
    */
   private void recordFailed(Running attempt, long elapsed, IOException failure) {
     if (AttemptRouting.isCallTimeout(failure) && elapsed < callTimeoutNanos / 10) {
-      routing.giveBack(attempt.pick, attempt.number);
+      routing.giveBack(attempt.pick, attempt.number, "the call timeout fired as it began");
     } else {
       routing.recordFailure(attempt.pick, attempt.number, elapsed, failure);
     }
