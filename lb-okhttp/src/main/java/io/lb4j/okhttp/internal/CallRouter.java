@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class CallRouter {
   private static final Logger log = LoggerFactory.getLogger(CallRouter.class);
   /** Logs {@link io.lb4j.core.LoadBalancer#explain} before each pick at DEBUG; off by default. */
-  private static final Logger pickTrace = LoggerFactory.getLogger("io.lb4j.okhttp.PickTrace");
 
   private final Chain chain;
   private final ServiceRoute route;
