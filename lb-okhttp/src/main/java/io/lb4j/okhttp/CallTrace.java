@@ -67,22 +67,16 @@ public record CallTrace(String service, List<Attempt> attempts) {
   }
 
   /**
-   * The trace of the call that failed with {@code failure}, the exception {@code execute()} threw
-   * or {@code onFailure} received: the interceptor attaches it as a suppressed exception whose
-   * message is the trace, after the failures of earlier attempts (so with tracing on,
-   * {@code getSuppressed()} holds one more element). Empty when tracing is off or the failure did
-   * not come from a routed call.
+   * The trace of the call that failed with {@code failure}: the exception {@code execute()} threw
+   * or {@code onFailure} received, or any exception whose cause chain holds it (OkHttp wraps the
+   * interceptor's exception when the call timeout fires). The exception is not changed: its
+   * suppressed exceptions stay the failures of the earlier attempts. Empty when tracing is off or
+   * the failure did not come from a routed call. Thread-safe.
    *
    * @throws NullPointerException if {@code failure} is null
    */
   public static Optional<CallTrace> of(Throwable failure) {
-    Objects.requireNonNull(failure, "failure");
-    for (Throwable suppressed : failure.getSuppressed()) {
-      if (suppressed instanceof TracedCall.Carrier carrier) {
-        return Optional.of(carrier.trace());
-      }
-    }
-    return Optional.empty();
+    return TracedCall.traceOf(Objects.requireNonNull(failure, "failure"));
   }
 
   /** One attempt per line: number, kind, endpoint, outcome, latency; explanations indented. */
@@ -106,7 +100,9 @@ public record CallTrace(String service, List<Attempt> attempts) {
    * @param endpoint where it went
    * @param outcome how it ended: a status class, {@link Outcome#IO_ERROR} for a failure, or
    *     {@link Outcome#CANCELED} for an attempt that counted neither for nor against its endpoint
-   *     (the caller gave up, or it lost a hedged race)
+   *     (the caller gave up, or it lost a hedged race). The answering attempt's outcome is fixed at
+   *     its headers: if its body then fails in the caller's hands, {@link CallListener} and the
+   *     endpoint's breaker see that failure, the trace does not
    * @param status the HTTP status, if the endpoint answered
    * @param detail the failure ({@code class: message}) or why the attempt was canceled; empty for
    *     an answer

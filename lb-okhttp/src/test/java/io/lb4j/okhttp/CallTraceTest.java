@@ -166,6 +166,9 @@ class CallTraceTest {
           .containsExactly(Outcome.IO_ERROR, Outcome.IO_ERROR);
       assertThat(attempts).allSatisfy(attempt ->
           assertThat(attempt.detail()).startsWith(ConnectException.class.getName()));
+      // Tracing leaves the failure as it is: one suppressed cause per earlier attempt.
+      assertThat(failure.getSuppressed()).hasSize(1)
+          .allSatisfy(cause -> assertThat(cause).isInstanceOf(ConnectException.class));
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link ScheduledExecutorService} on virtual time, for discovery tests: give it to a source
@@ -215,12 +216,16 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
     return false;
   }
 
+  private static final int PENDING = 0;
+  private static final int RAN = 1;
+  private static final int CANCELLED = 2;
+
   private final class Task implements ScheduledFuture<Object>, Runnable {
     private final Runnable command;
     private final long dueNanos;
     private final long order;
-    private volatile boolean cancelled;
-    private volatile boolean done;
+    // PENDING until it runs or is cancelled, whichever comes first: one compare-and-set decides.
+    private final AtomicInteger state = new AtomicInteger(PENDING);
 
     Task(Runnable command, long dueNanos, long order) {
       this.command = command;
@@ -230,8 +235,7 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
 
     @Override
     public void run() {
-      if (!cancelled) {
-        done = true;
+      if (state.compareAndSet(PENDING, RAN)) {
         command.run();
       }
     }
@@ -250,18 +254,17 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-      cancelled = !done;
-      return cancelled;
+      return state.compareAndSet(PENDING, CANCELLED);
     }
 
     @Override
     public boolean isCancelled() {
-      return cancelled;
+      return state.get() == CANCELLED;
     }
 
     @Override
     public boolean isDone() {
-      return done || cancelled;
+      return state.get() != PENDING;
     }
 
     @Override

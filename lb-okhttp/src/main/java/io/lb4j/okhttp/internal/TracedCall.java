@@ -4,15 +4,20 @@ import io.lb4j.core.Endpoint;
 import io.lb4j.core.PickExplanation;
 import io.lb4j.okhttp.CallListener.AttemptKind;
 import io.lb4j.okhttp.CallListener.Outcome;
-import io.lb4j.okhttp.CallTrace;
 import io.lb4j.okhttp.CallTrace.Attempt;
+import io.lb4j.okhttp.CallTrace;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.WeakHashMap;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class TracedCall {
   private static final Logger PICK_TRACE = LoggerFactory.getLogger("io.lb4j.okhttp.PickTrace");
+  // Failed calls' traces, by exception identity (Throwable keeps Object's equals); an entry goes
+  // with its exception. Kept beside the exception rather than in it, so that its suppressed
+  // exceptions stay the causes of the earlier attempts, one each.
+  private static final Map<Throwable, CallTrace> FAILED = new WeakHashMap<>();
 
   private final String service;
   private final boolean explains;
@@ -84,33 +93,38 @@ public final class TracedCall {
         .build();
   }
 
-  /** {@code failure}, carrying the call's trace as a suppressed {@link Carrier}; logs it at DEBUG. */
+  /**
+   * {@code failure}, now known to carry the call's trace (see {@link #traceOf}); logs it at DEBUG.
+   * The exception itself is left as it is: its suppressed exceptions stay one per earlier attempt.
+   */
   public IOException attach(IOException failure) {
-    failure.addSuppressed(new Carrier(logged(snapshot())));
+    CallTrace trace = logged(snapshot());
+    synchronized (FAILED) {
+      FAILED.put(failure, trace);
+    }
     return failure;
+  }
+
+  /**
+   * The trace attached to {@code failure} or to one of its causes: OkHttp may wrap the
+   * interceptor's exception (a call timeout's {@code InterruptedIOException} has it as its cause).
+   */
+  public static Optional<CallTrace> traceOf(Throwable failure) {
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+      CallTrace trace;
+      synchronized (FAILED) {
+        trace = FAILED.get(t);
+      }
+      if (trace != null) {
+        return Optional.of(trace);
+      }
+    }
+    return Optional.empty();
   }
 
   private static CallTrace logged(CallTrace trace) {
     PICK_TRACE.debug("{}", trace);
     return trace;
-  }
-
-  /**
-   * Carries a failed call's trace on its exception, as a suppressed exception whose message is the
-   * trace, so that a logged stack trace shows it. Read it with {@link CallTrace#of(Throwable)}.
-   */
-  public static final class Carrier extends Exception {
-    private static final long serialVersionUID = 1L;
-    private final transient CallTrace trace;
-
-    Carrier(CallTrace trace) {
-      super("trace of the call: " + trace, null, false, false);
-      this.trace = trace;
-    }
-
-    /** The trace of the failed call. */
-    public CallTrace trace() {
-      return trace;
-    }
   }
 }

@@ -13,15 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Review findings on CallTrace. */
+/** A call that runs out of its call timeout still has its trace. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class CallTraceReviewTest {
+class CallTraceOnTimeoutTest {
   @RegisterExtension final Harness harness = new Harness();
 
   /**
    * The call timeout is the case a trace is wanted for most; OkHttp replaces the interceptor's
-   * exception by its own InterruptedIOException("timeout") (cause: ours), so CallTrace.of(failure)
-   * on what execute() threw finds nothing.
+   * exception by its own InterruptedIOException("timeout") with ours as its cause (before the fix,
+   * CallTrace.of found nothing on what execute() threw).
    */
   @Test
   void aCallThatTimedOutCarriesItsTraceOnTheExceptionExecuteThrew() throws IOException {
