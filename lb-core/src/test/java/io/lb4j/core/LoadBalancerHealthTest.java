@@ -58,6 +58,40 @@ class LoadBalancerHealthTest {
         });
   }
 
+  /**
+   * The property above with the tracker's defaults: the max-ejection cap (50%) and panic mode
+   * (below 50% available, every member is eligible) on. A pick goes to an available endpoint
+   * unless the tracker is panicking, and outlier detection never takes out more than half.
+   */
+  @Test
+  void withTheDefaultsPicksAvoidUnavailableEndpointsUnlessPanickingAndEjectionsStayCapped() {
+    qt().withExamples(100)
+        .forAll(integers().between(2, 10), integers().between(0, (1 << 10) - 1),
+            lists().of(integers().between(0, 1)).ofSizeBetween(0, 300))
+        .checkAssert((size, failingMask, coinFlips) -> {
+          ManualTicker ticker = new ManualTicker();
+          List<Endpoint> members = endpoints(size);
+          try (HealthTracker tracker = manualTracker(ticker).consecutiveFailures(3)
+                  .failureRateMinRequests(5).build();
+              LoadBalancer lb = LoadBalancer.builder(ServerList.of(members))
+                  .algorithm(Algorithms.roundRobin()).healthTracker(tracker).ticker(ticker).build()) {
+            Map<Endpoint, Boolean> lastFailed = new HashMap<>();
+            for (int flip : coinFlips) {
+              Pick pick = lb.pick(); // panic keeps someone eligible: never refused here
+              Endpoint chosen = pick.endpoint();
+              assertThat(tracker.isAvailable(chosen) || tracker.isPanicking())
+                  .as("picked unavailable %s outside panic", chosen).isTrue();
+              assertThat(members.stream().filter(m -> !tracker.isAvailable(m)).count())
+                  .as("unavailable members").isLessThanOrEqualTo(size / 2);
+              boolean failing = (failingMask >> members.indexOf(chosen) & 1) == 1;
+              boolean failNow = failing || (flip == 1 && !lastFailed.getOrDefault(chosen, false));
+              lastFailed.put(chosen, failNow);
+              pick.complete(!failNow, 1_000);
+            }
+          }
+        });
+  }
+
   @Test
   void picksSpreadOverAllEndpointsAgainAfterRecovery() {
     ManualTicker ticker = new ManualTicker();

@@ -129,6 +129,33 @@ class InterceptorMetricsTest {
     assertThat(timerCount(registry, "lb.client.requests", "outcome", "no_endpoint")).isEqualTo(1);
   }
 
+  /**
+   * The budget at its defaults (20% of calls plus 10 retries a second over 10 s), with the
+   * tracker's defaults too: four instances all answering 503, so outlier detection takes out two
+   * (the 50% cap) and each call retries once on the other. 200 calls on a frozen clock, so all in
+   * one window: at most 0.2 × 200 + 100 = 140 retries go out and the rest are counted exhausted.
+   */
+  @Test
+  void withTheDefaultBudgetRetriesBeyondItsAllowanceAreCountedExhausted() throws IOException {
+    LoopbackServers servers = servers(503, 503, 503, 503);
+    LoadBalancer balancer = balancer(MutableServerList.of(servers.endpoints()));
+    MeterRegistry registry = new SimpleMeterRegistry();
+    InterceptorMetrics metrics = new InterceptorMetrics();
+    metrics.bindTo(registry);
+    OkHttpClient client = client(LoadBalancingInterceptor.builder().service("orders", balancer)
+        .ticker(new ManualTicker()).callListener(metrics).build());
+
+    for (int i = 0; i < 200; i++) {
+      assertThat(get(client)).isEqualTo(503);
+    }
+
+    double retried = counter(registry, "lb.client.retries", "result", "retried");
+    double exhausted = counter(registry, "lb.client.retries", "result", "budget_exhausted");
+    assertThat(retried).isBetween(100.0, 140.0);
+    assertThat(exhausted).isPositive();
+    assertThat(retried + exhausted).as("one retry wanted per call").isGreaterThanOrEqualTo(200);
+  }
+
   @Test
   void prometheusScrapeHasTheDocumentedSeries() throws IOException {
     LoopbackServers servers = servers(200, 200);

@@ -9,6 +9,7 @@ import io.lb4j.core.HealthEvent;
 import io.lb4j.core.HealthTracker;
 import io.lb4j.core.LoadBalancer;
 import io.lb4j.core.MutableServerList;
+import io.lb4j.core.Pick;
 import java.io.IOException;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -140,6 +141,36 @@ class OkHttpHealthCheckTest {
 
       assertThat(events).extracting(HealthEvent::type).containsSubsequence(Type.PROBE_DOWN, Type.PROBE_UP);
       assertThat(backends.server(0).getRequestCount()).isGreaterThanOrEqualTo(4);
+    }
+  }
+
+  /**
+   * The tests above lift the ejection cap and stop slow start to probe a lone member; here the
+   * tracker keeps its defaults (50% cap, panic, slow start) over three instances: the one failing
+   * its probes is taken out, picks go to the other two, and it comes back when it recovers.
+   */
+  @Test
+  void withTheTrackersDefaultsAFailingProbeTakesOneOfThreeOutAndItComesBack() throws IOException {
+    try (Backends three = new Backends(3);
+        HealthTracker tracker = HealthTracker.builder().healthCheck(check)
+            .healthCheckInterval(Duration.ofMillis(250)).healthCheckTimeout(Duration.ofMillis(200))
+            .build()) {
+      Endpoint sick = three.endpoint(0);
+      LoadBalancer balancer = LoadBalancer.builder(
+          MutableServerList.of(sick, three.endpoint(1), three.endpoint(2)))
+          .healthTracker(tracker).build();
+      balancers.add(balancer);
+      three.respond(0, request -> Backends.status(500));
+
+      awaitAvailable(tracker, sick, false);
+      for (int i = 0; i < 30; i++) {
+        try (Pick pick = balancer.pick()) {
+          assertThat(pick.endpoint()).isNotEqualTo(sick);
+          pick.complete(true);
+        }
+      }
+      three.respond(0, request -> Backends.ok(0));
+      awaitAvailable(tracker, sick, true);
     }
   }
 
